@@ -1,0 +1,245 @@
+import { createHash, randomBytes } from "crypto";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { CATALOG } from "../catalog";
+import { buildModel, Model, PROJECT } from "../model";
+import { readStackConfig, StackFileConfig } from "./stackFiles";
+
+// `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** What replaces every secret value in the plan. */
+export const REDACTED = "[secret]";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** One declared resource, as the plan prints it. */
+export interface PlannedResource {
+  type: string;
+  name: string;
+  /** Logical name of the parent resource, or null at the top. */
+  parent: string | null;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+}
+
+/** Everything one offline evaluation of the program saw. */
+export interface Evaluation {
+  stack: string;
+  files: StackFileConfig;
+  model: Model;
+  resources: PlannedResource[];
+  /** Stack outputs, redacted the same way as inputs. */
+  outputs: Record<string, unknown>;
+}
+
+/** Generates the value a mock gives a computed secret output (a RandomPassword result, an HMAC secret). */
+export type ValueGenerator = (kind: string, name: string) => string;
+
+/** Deterministic per name, so two evaluations of an unchanged stack agree; changes when a name changes. */
+export const defaultValueGenerator: ValueGenerator = (kind, name) =>
+  `plan-${kind}-${createHash("sha256").update(`${kind}:${name}`).digest("hex").slice(0, 24)}`;
+
+/** Redacts secrets (and resource references, serialized providers) for printing. */
+export function redact(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(redact);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_VALUE) return REDACTED;
+    if (o[SIG_KEY] === RESOURCE_SIG) return `[resource ${String(o.urn)}]`;
+    return Object.fromEntries(
+      Object.entries(o).map(([k, x]) =>
+        k === "__provider" && typeof x === "string"
+          ? [k, `[serialized provider, ${x.length} bytes]`]
+          : [k, redact(x)],
+      ),
+    );
+  }
+  return v;
+}
+
+/** Computed outputs the real providers would return, per type. Secret-bearing ones come from `gen`. */
+function computed(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  gcpProject: string,
+  gen: ValueGenerator,
+) {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { result: gen("random-password", name), bcryptHash: gen("bcrypt", name) };
+    case "gcp:serviceaccount/account:Account": {
+      const email = `${inputs.accountId}@${inputs.project ?? gcpProject}.iam.gserviceaccount.com`;
+      return {
+        email,
+        member: `serviceAccount:${email}`,
+        name: `projects/${inputs.project}/serviceAccounts/${email}`,
+      };
+    }
+    case "gcp:secretmanager/secret:Secret":
+      return { name: `projects/${inputs.project ?? gcpProject}/secrets/${inputs.secretId}` };
+    case "gcp:secretmanager/secretVersion:SecretVersion":
+      return { name: `${String(inputs.secret)}/versions/1`, version: "1" };
+    case "gcp:pubsub/topic:Topic":
+      return { id: `projects/${inputs.project ?? gcpProject}/topics/${inputs.name}` };
+    case "gcp:projects/serviceIdentity:ServiceIdentity":
+      return { email: `service-000000000000@gcp-sa-secretmanager.iam.gserviceaccount.com` };
+    case "gcp:storage/hmacKey:HmacKey":
+      return { accessId: gen("hmac-access-id", name), secret: gen("hmac-secret", name) };
+    default:
+      return {};
+  }
+}
+
+/**
+ * A mock monitor that also records each registration's parent. The SDK's mock hands `newResource`
+ * neither the parent nor the URN, and the plan prints the tree.
+ */
+class RecordingMonitor extends MockMonitor {
+  readonly parents = new Map<string, string>();
+  readonly urnNames = new Map<string, string>();
+  async registerResource(req: any, callback: (err: any, resp?: any) => void) {
+    const key = `${req.getType()}::${req.getName()}`;
+    const parent = req.getParent();
+    if (parent) this.parents.set(key, parent);
+    return super.registerResource(req, (err: any, resp: any) => {
+      if (resp) this.urnNames.set(resp.getUrn(), req.getName());
+      callback(err, resp);
+    });
+  }
+}
+
+export interface EvaluateOptions {
+  projectDir: string;
+  stack: string;
+  /** Runs the program and returns its exports. Default: require `<projectDir>/index.ts` (the real entry point). */
+  program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Values for computed secret outputs; tests pass generators of known random values to hunt for leaks. */
+  values?: ValueGenerator;
+  /** Replace config values after reading the stack file (tests; `access-diff`). */
+  overrides?: Record<string, string>;
+  secretOverrides?: string[];
+}
+
+/**
+ * Runs the real program under Pulumi's runtime mocks with one stack's config, offline: no CLI, no
+ * credentials, no network. Returns every declared resource and the stack outputs.
+ */
+export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
+  const files = readStackConfig(opts.projectDir, opts.stack);
+  Object.assign(files.values, opts.overrides ?? {});
+  files.secretKeys.push(...(opts.secretOverrides ?? []));
+  const gen = opts.values ?? defaultValueGenerator;
+  const gcpProject = files.values["gcp:project"] ?? "unset-project";
+  const seen: pulumi.runtime.MockResourceArgs[] = [];
+
+  const monitor = new RecordingMonitor({
+    newResource: (a) => {
+      seen.push(a);
+      const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
+        string,
+        unknown
+      >;
+      return { id: (id as string) ?? `${a.name}-id`, state: { ...a.inputs, ...outs } };
+    },
+    call: (a) => {
+      if (a.token === "gcp:redis/getInstance:getInstance") {
+        return {
+          ...a.inputs,
+          authString: gen("redis-auth", String(a.inputs.name)),
+          host: "10.0.0.4",
+          port: 6378,
+          transitEncryptionMode: "SERVER_AUTHENTICATION",
+        };
+      }
+      throw new Error(`The offline plan has no mock for the data source ${a.token}.`);
+    },
+  });
+  pulumi.runtime.setAllConfig(files.values, files.secretKeys);
+  pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, false);
+
+  const program =
+    opts.program ??
+    (() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(path.join(opts.projectDir, "index.ts")) as Record<string, unknown>;
+    });
+  // The model is rebuilt here from the same config so the plan can show consumers and keepers; the
+  // program validates it again itself, exactly as under `pulumi up`.
+  const model = buildModel(CATALOG, opts.stack, files.raw);
+
+  let failure: unknown;
+  const stackOutputs = await pulumi.runtime
+    .runInPulumiStack(async () => {
+      try {
+        return await program();
+      } catch (err) {
+        failure = err;
+        return undefined;
+      }
+    })
+    .catch((err) => {
+      failure ??= err;
+      return undefined;
+    });
+  // Registrations are RPCs to the mock monitor: let every one land before reading what was declared.
+  await sdkSettings.waitForRPCs();
+  if (failure) throw failure;
+  const outputs = (await resolveAll(stackOutputs ?? {})) as Record<string, unknown>;
+
+  const resources: PlannedResource[] = seen
+    .filter((a) => a.type !== "pulumi:pulumi:Stack")
+    .map((a) => {
+      const parentUrn = monitor.parents.get(`${a.type}::${a.name}`);
+      const parentName = parentUrn ? (monitor.urnNames.get(parentUrn) ?? null) : null;
+      return {
+        type: a.type,
+        name: a.name,
+        parent: parentName && parentName !== `${PROJECT}-${opts.stack}` ? parentName : null,
+        custom: a.custom !== false,
+        inputs: redact(a.inputs) as Record<string, unknown>,
+      };
+    });
+  return {
+    stack: opts.stack,
+    files,
+    model,
+    resources,
+    outputs: redact(outputs) as Record<string, unknown>,
+  };
+}
+
+/** Resolves Outputs inside stack exports; secret outputs come back as the secret sig so `redact` hides them. */
+async function resolveAll(v: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(v)) {
+    const secret = await (v as any).isSecret;
+    const inner = await resolveAll(await (v as any).promise());
+    return secret ? { [SIG_KEY]: SECRET_VALUE, value: inner } : inner;
+  }
+  if (v instanceof Promise) return resolveAll(await v);
+  if (Array.isArray(v)) return Promise.all(v.map(resolveAll));
+  if (v && typeof v === "object" && !(v instanceof pulumi.Resource)) {
+    const entries = await Promise.all(
+      Object.entries(v).map(async ([k, x]) => [k, await resolveAll(x)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return v;
+}
+
+/** A fresh random value generator, for tests that search output for every generated value. */
+export function canaryValueGenerator(): { gen: ValueGenerator; issued: string[] } {
+  const issued: string[] = [];
+  return {
+    issued,
+    gen: () => {
+      const v = `canary${randomBytes(12).toString("hex")}`;
+      issued.push(v);
+      return v;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../model";
+import { CliContext, defaultContext } from "./context";
+import * as plan from "./commands/plan";
+
+/** Every command module registers itself here. */
+const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [plan];
+
+/** Builds the `pegasus-secrets` CLI. */
+export function buildCli(ctx: CliContext = defaultContext()): Command {
+  const program = new Command("pegasus-secrets")
+    .description("Plan, review and operate the secrets of the Pegasus platform (see README.md).")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const c of COMMANDS) c.register(program, ctx);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Config errors exit 2, other failures 1; messages never carry values. */
+export async function main(argv: string[], ctx?: CliContext): Promise<number> {
+  try {
+    await buildCli(ctx).parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

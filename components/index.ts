@@ -1,0 +1,4 @@
+export * from "./audit";
+export * from "./identities";
+export * from "./rotation";
+export * from "./secrets";

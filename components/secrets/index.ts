@@ -1,0 +1,4 @@
+export * from "./databaseCredential";
+export * from "./generatedSecret";
+export * from "./managedSecret";
+export * from "./storageHmacKey";

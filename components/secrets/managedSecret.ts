@@ -1,0 +1,154 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { PATTERNS, shortHash } from "../lib/naming";
+
+/** One live value of a secret: the current one, or the previous one during an overlap window. */
+export interface SecretGeneration {
+  /** Rotation keeper; names the version resource, so it must be plain. */
+  keeper: string;
+  value: pulumi.Input<string>;
+}
+
+/** Arguments of {@link ManagedSecret}. */
+export interface ManagedSecretArgs {
+  project: pulumi.Input<string>;
+  /** Secret Manager secret ID (physical name). Must match [A-Za-z0-9_-]{1,255}. */
+  secretId: string;
+  /** Labels (consumers, owner, rotation period...). Keys and values must be valid GCP labels. */
+  labels: Record<string, string>;
+  /** Annotations for humans and tools (consumers, rotation period, owner, source). */
+  annotations: Record<string, string>;
+  /** Replica regions; empty means automatic replication. */
+  replicationLocations: string[];
+  /** Rotation period in days (at most 90). */
+  rotationDays: number;
+  /** First notification time (RFC 3339); Secret Manager advances it by the period afterwards. */
+  nextRotationTime: string;
+  /** Pub/Sub topic ID notified when rotation is due. */
+  rotationTopicId: pulumi.Input<string>;
+  /** Days a destroyed version stays recoverable. */
+  versionDestroyTtlDays: number;
+  /** GCP-side deletion protection, plus Pulumi `protect`. */
+  deletionProtection: boolean;
+  /** The current value. */
+  current: SecretGeneration;
+  /** The previous value, kept enabled during an overlap window. */
+  previous?: SecretGeneration;
+  /**
+   * IAM members granted `roles/secretmanager.secretAccessor`, exactly (authoritative for this secret and
+   * role, DESIGN.md D4). Plain list: it decides whether the binding exists. Only `serviceAccount:` members.
+   */
+  accessors: pulumi.Input<string>[];
+}
+
+const ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
+
+/**
+ * A Secret Manager secret this stack owns: labels and annotations, replication, a rotation schedule that
+ * notifies Pub/Sub, one version per live value whose replacement disables rather than deletes the old one
+ * (D3), delayed destruction, optional deletion protection, and exact accessor grants (D4).
+ */
+export class ManagedSecret extends pulumi.ComponentResource {
+  /** Secret ID (physical name). */
+  public readonly secretId: pulumi.Output<string>;
+  /** Full resource name `projects/<number>/secrets/<id>`. */
+  public readonly secretName: pulumi.Output<string>;
+  /** Resource name of the current version. */
+  public readonly currentVersion: pulumi.Output<string>;
+  /** The current value (secret), for platforms that receive a projection of it. */
+  public readonly value: pulumi.Output<string>;
+  /** The previous value during an overlap window (secret). */
+  public readonly previousValue?: pulumi.Output<string>;
+
+  constructor(name: string, args: ManagedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pegasus:secrets:ManagedSecret", name, {}, opts);
+    if (!PATTERNS.secretId.re.test(args.secretId)) {
+      throw new Error(`\`secretId\` "${args.secretId}" must be ${PATTERNS.secretId.rule}.`);
+    }
+    if (!Number.isInteger(args.rotationDays) || args.rotationDays < 1 || args.rotationDays > 90) {
+      throw new Error(`\`rotationDays\` ${args.rotationDays} must be a whole number from 1 to 90.`);
+    }
+    for (const [k, v] of Object.entries(args.labels)) {
+      if (!PATTERNS.label.re.test(k) || !PATTERNS.labelValue.re.test(v)) {
+        throw new Error(
+          `\`labels\` entry "${k}" must have a key of ${PATTERNS.label.rule} and a value of ${PATTERNS.labelValue.rule}.`,
+        );
+      }
+    }
+    if (args.previous && args.previous.keeper === args.current.keeper) {
+      throw new Error("`previous.keeper` must differ from `current.keeper`.");
+    }
+
+    const secret = new gcp.secretmanager.Secret(
+      name,
+      {
+        project: args.project,
+        secretId: args.secretId,
+        labels: args.labels,
+        annotations: args.annotations,
+        replication:
+          args.replicationLocations.length === 0
+            ? { auto: {} }
+            : {
+                userManaged: {
+                  replicas: args.replicationLocations.map((location) => ({ location })),
+                },
+              },
+        rotation: {
+          rotationPeriod: `${args.rotationDays * 86400}s`,
+          nextRotationTime: args.nextRotationTime,
+        },
+        topics: [{ name: args.rotationTopicId }],
+        versionDestroyTtl: `${args.versionDestroyTtlDays * 86400}s`,
+        deletionProtection: args.deletionProtection,
+      },
+      {
+        parent: this,
+        protect: args.deletionProtection,
+        // Secret Manager moves nextRotationTime forward itself after each notification.
+        ignoreChanges: ["rotation.nextRotationTime"],
+      },
+    );
+
+    // One version per live value, named by its keeper: a rotation adds the new version, and removing the
+    // old one disables it (deletionPolicy DISABLE) instead of destroying it (DESIGN.md D3).
+    const version = (g: SecretGeneration, dependsOn?: pulumi.Resource[]) =>
+      new gcp.secretmanager.SecretVersion(
+        `${name}-version-${shortHash(g.keeper)}`,
+        {
+          secret: secret.id,
+          secretData: pulumi.secret(g.value),
+          deletionPolicy: "DISABLE",
+          enabled: true,
+        },
+        { parent: this, dependsOn },
+      );
+    // The previous version first, so the current one is always the latest.
+    const previous = args.previous ? version(args.previous) : undefined;
+    const current = version(args.current, previous ? [previous] : undefined);
+
+    if (args.accessors.length > 0) {
+      new gcp.secretmanager.SecretIamBinding(
+        `${name}-accessors`,
+        {
+          project: args.project,
+          secretId: secret.secretId,
+          role: ACCESSOR_ROLE,
+          members: args.accessors,
+        },
+        { parent: this },
+      );
+    }
+
+    this.secretId = secret.secretId;
+    this.secretName = secret.name;
+    this.currentVersion = current.name;
+    this.value = pulumi.secret(args.current.value);
+    this.previousValue = args.previous ? pulumi.secret(args.previous.value) : undefined;
+    this.registerOutputs({
+      secretId: this.secretId,
+      secretName: this.secretName,
+      currentVersion: this.currentVersion,
+    });
+  }
+}

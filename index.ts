@@ -1,0 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildStack, loadConfig } from "./stacks";
+
+// Entry point only: config -> validated model -> resources -> named outputs (names and IDs, never values).
+const out = buildStack(pulumi.getStack(), loadConfig()).outputs;
+
+export const stack = out.stack;
+export const gcpProject = out.gcpProject;
+export const secretIds = out.secretIds;
+export const identityEmails = out.identityEmails;
+export const accessGrants = out.accessGrants;
+export const rotationTopic = out.rotationTopic;
+export const rotationKeepers = out.rotationKeepers;
+export const auditLogging = out.auditLogging;

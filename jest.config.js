@@ -1,0 +1,14 @@
+// Jest transpiles with swc and never type-checks: `npm run build` (tsc --noEmit) does that once.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2020" }, module: { type: "commonjs" } },
+    ],
+  },
+  testTimeout: 20000,
+};

@@ -1,0 +1,293 @@
+import { z } from "zod";
+import { GCP_CONSUMERS, GcpConsumer } from "../catalog";
+import { PATTERNS } from "../components/lib/naming";
+import { IssueList } from "./errors";
+
+/** The Pulumi project name: config keys are `pegasus-secrets:<key>`. */
+export const PROJECT = "pegasus-secrets";
+export const STACKS = ["staging", "production"] as const;
+export type StackName = (typeof STACKS)[number];
+
+/**
+ * Config as the Pulumi CLI hands it to a program: every value a string (objects as JSON), plus which
+ * keys were set with `--secret`. `stacks/config.ts` builds it from `pulumi.Config`; the plan and the
+ * tests build it from a stack file. Keeping this seam plain makes every rule testable without Pulumi.
+ */
+export interface RawConfig {
+  get(fullKey: string): string | undefined;
+  isSecret(fullKey: string): boolean;
+}
+
+/** A runtime identity: created by the stack (`accountId`) or an existing one referenced by `email`. */
+export type IdentityConfig = { accountId: string } | { email: string };
+
+/** How one variable's value is produced, when the stack chooses something other than the default. */
+export type SourceConfig =
+  | { kind: "generated" }
+  | { kind: "external" }
+  | { kind: "gcsHmac" }
+  | {
+      kind: "cloudSql";
+      /** Cloud SQL instance name (the `gcp.sql.User` is created on it). */
+      instance: string;
+      /** Host the consumers connect to (private IP or DNS name). */
+      host: string;
+      port?: number;
+      database: string;
+      /** `sslmode` query parameter; default `require`. */
+      sslMode?: "disable" | "require" | "verify-ca" | "verify-full";
+    }
+  | { kind: "memorystore"; instance: string; region: string };
+
+/** Validated program config of one stack (plain data; secret values stay in `stacks/config.ts`). */
+export interface StackConfig {
+  stack: StackName;
+  gcpProject: string;
+  owner: string;
+  secretIdPrefix: string;
+  /** Empty: automatic replication. */
+  replicationLocations: string[];
+  versionDestroyTtlDays: number;
+  deletionProtection: boolean;
+  manageAuditConfig: boolean;
+  identities: Partial<Record<GcpConsumer, IdentityConfig>>;
+  rotations: Record<string, string>;
+  previousKeepers: Record<string, string>;
+  sources: Record<string, SourceConfig>;
+  plain: Record<string, string>;
+}
+
+/** Program config keys, with type and description: the source of `Pulumi.yaml`'s typed config and the README table. */
+export const CONFIG_KEYS = {
+  owner: {
+    type: "string",
+    description: "Team that owns these secrets (label `owner` on every secret).",
+  },
+  secretIdPrefix: {
+    type: "string",
+    description:
+      "Prefix of every Secret Manager secret ID; defaults to the stack name. Distinct per stack, so stacks can share a GCP project.",
+  },
+  replicationLocations: {
+    type: "array",
+    description: "Secret Manager replica regions; empty or unset means automatic replication.",
+  },
+  versionDestroyTtlDays: {
+    type: "integer",
+    description:
+      "Days a destroyed secret version stays recoverable (delayed destruction); default 7.",
+  },
+  deletionProtection: {
+    type: "boolean",
+    description: "Protect secrets from deletion; always on in production, default off in staging.",
+  },
+  manageAuditConfig: {
+    type: "boolean",
+    description:
+      "Whether this stack owns the project's Secret Manager Data Access audit config (exactly one stack per GCP project); default true.",
+  },
+  identities: {
+    type: "object",
+    description:
+      "Runtime identity per GCP consumer (`api`, `worker`, `ci`): `{accountId}` to create, `{email}` to reference. Default: all three created.",
+  },
+  rotations: {
+    type: "object",
+    description: "Variable name -> rotation keeper. Changing a keeper rotates that variable only.",
+  },
+  previousKeepers: {
+    type: "object",
+    description:
+      "Variable name -> keeper of the previous value, kept valid during a signing key's overlap window.",
+  },
+  sources: {
+    type: "object",
+    description:
+      "Variable name -> value source (`{kind: cloudSql, instance, host, database}`, `{kind: memorystore, instance, region}`, `{kind: external}`, ...).",
+  },
+  plain: {
+    type: "object",
+    description:
+      "Variable name -> value of plain (non-secret) config such as PLC_STORAGE_DIR and PUBLIC_API_URL.",
+  },
+} as const;
+
+const key = (k: string) => `${PROJECT}:${k}`;
+
+const identitySchema = z.union([
+  z.strictObject({ accountId: z.string() }),
+  z.strictObject({ email: z.string() }),
+]);
+const sourceSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("generated") }),
+  z.strictObject({ kind: z.literal("external") }),
+  z.strictObject({ kind: z.literal("gcsHmac") }),
+  z.strictObject({
+    kind: z.literal("cloudSql"),
+    instance: z.string().regex(/^[a-z][a-z0-9-]{0,97}$/),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/),
+    sslMode: z.enum(["disable", "require", "verify-ca", "verify-full"]).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("memorystore"),
+    instance: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+    region: z.string().regex(PATTERNS.location.re),
+  }),
+]);
+const OBJECT_SCHEMAS: Record<string, z.ZodType> = {
+  identities: z.partialRecord(z.enum(GCP_CONSUMERS), identitySchema),
+  rotations: z.record(z.string(), z.string()),
+  previousKeepers: z.record(z.string(), z.string()),
+  sources: z.record(z.string(), sourceSchema),
+  plain: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+  replicationLocations: z.array(z.string().regex(PATTERNS.location.re)),
+};
+
+const setCmd = (stack: string, k: string, example: string, secret = false) =>
+  `pulumi config set ${secret ? "--secret " : ""}${k.includes(".") ? "--path " : ""}${k} ${example} --stack ${stack}`;
+
+/**
+ * Reads and checks the program's own config (not secret values: see `model/model.ts` for those).
+ * Every problem is collected in `issues`, each naming the key and the command that fixes it.
+ */
+export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueList): StackConfig {
+  if (!(STACKS as readonly string[]).includes(stack)) {
+    issues.add(
+      "stack",
+      `unknown stack "${stack}".`,
+      `use one of ${STACKS.join(", ")} (pulumi stack select staging).`,
+    );
+  }
+  const str = (
+    k: string,
+    fullKey: string,
+    required: boolean,
+    pattern?: { re: RegExp; rule: string },
+    example = "<value>",
+  ) => {
+    const v = raw.get(fullKey);
+    if (v === undefined || v === "") {
+      if (required)
+        issues.add(fullKey, "is required but not set.", setCmd(stack, fullKey, example));
+      return undefined;
+    }
+    if (pattern && !pattern.re.test(v)) {
+      issues.add(
+        fullKey,
+        `"${v}" is not valid: expected ${pattern.rule}.`,
+        setCmd(stack, fullKey, example),
+      );
+    }
+    return v;
+  };
+  const json = <T>(k: string, fallback: T): T => {
+    const v = raw.get(key(k));
+    if (v === undefined) return fallback;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      issues.add(
+        key(k),
+        "must be a map or list in the stack file, not a plain string.",
+        `see the config reference in README.md for the shape of \`${k}\`.`,
+      );
+      return fallback;
+    }
+    const result = OBJECT_SCHEMAS[k].safeParse(parsed);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const path = [k, ...issue.path.map(String)].join(".");
+        issues.add(
+          key(path),
+          `${issue.message}.`,
+          `see the config reference in README.md for the shape of \`${k}\`.`,
+        );
+      }
+      return fallback;
+    }
+    return result.data as T;
+  };
+  const bool = (k: string): boolean | undefined => {
+    const v = raw.get(key(k));
+    if (v === undefined) return undefined;
+    if (v !== "true" && v !== "false") {
+      issues.add(key(k), `"${v}" is not a boolean.`, setCmd(stack, key(k), "true"));
+      return undefined;
+    }
+    return v === "true";
+  };
+
+  const gcpProject =
+    str("project", "gcp:project", true, PATTERNS.gcpProject, "my-gcp-project") ?? "";
+  const owner = str("owner", key("owner"), true, PATTERNS.label, "platform") ?? "";
+  const secretIdPrefix =
+    str("secretIdPrefix", key("secretIdPrefix"), false, PATTERNS.secretIdPrefix, stack) ?? stack;
+
+  const ttlRaw = raw.get(key("versionDestroyTtlDays"));
+  let versionDestroyTtlDays = 7;
+  if (ttlRaw !== undefined) {
+    const n = Number(ttlRaw);
+    if (!Number.isInteger(n) || n < 1 || n > 30) {
+      issues.add(
+        key("versionDestroyTtlDays"),
+        `"${ttlRaw}" is not a whole number of days from 1 to 30.`,
+        setCmd(stack, key("versionDestroyTtlDays"), "7"),
+      );
+    } else versionDestroyTtlDays = n;
+  }
+
+  const deletionProtection = bool("deletionProtection") ?? stack === "production";
+  if (stack === "production" && !deletionProtection) {
+    issues.add(
+      key("deletionProtection"),
+      "cannot be false in production: production secrets are protected from deletion (DESIGN.md D3).",
+      `pulumi config rm ${key("deletionProtection")} --stack production`,
+    );
+  }
+
+  const identities = json<StackConfig["identities"]>("identities", {
+    api: { accountId: `${secretIdPrefix}-api` },
+    worker: { accountId: `${secretIdPrefix}-worker` },
+    ci: { accountId: `${secretIdPrefix}-ci` },
+  });
+  for (const [consumer, id] of Object.entries(identities)) {
+    const at = key(`identities.${consumer}`);
+    if (id && "accountId" in id && !PATTERNS.serviceAccountId.re.test(id.accountId)) {
+      issues.add(
+        `${at}.accountId`,
+        `"${id.accountId}" is not a valid service-account ID: expected ${PATTERNS.serviceAccountId.rule}.`,
+        setCmd(stack, `${at}.accountId`, `${secretIdPrefix}-${consumer}`),
+      );
+    }
+    if (id && "email" in id && !PATTERNS.serviceAccountEmail.re.test(id.email)) {
+      issues.add(
+        `${at}.email`,
+        `"${id.email}" is not a valid service-account email: expected ${PATTERNS.serviceAccountEmail.rule}.`,
+        setCmd(
+          stack,
+          `${at}.email`,
+          `${consumer}-runtime@${gcpProject || "my-gcp-project"}.iam.gserviceaccount.com`,
+        ),
+      );
+    }
+  }
+
+  return {
+    stack: stack as StackName,
+    gcpProject,
+    owner,
+    secretIdPrefix,
+    replicationLocations: json<string[]>("replicationLocations", []),
+    versionDestroyTtlDays,
+    deletionProtection,
+    manageAuditConfig: bool("manageAuditConfig") ?? true,
+    identities,
+    rotations: json<Record<string, string>>("rotations", {}),
+    previousKeepers: json<Record<string, string>>("previousKeepers", {}),
+    sources: json<Record<string, SourceConfig>>("sources", {}),
+    plain: json<Record<string, string>>("plain", {}),
+  };
+}

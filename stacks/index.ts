@@ -1,0 +1,24 @@
+import { STACKS } from "../model";
+import { LoadedConfig } from "./config";
+import { buildProduction } from "./production";
+import { StackOptions, StackResult } from "./shared";
+import { buildStaging } from "./staging";
+
+export * from "./config";
+export * from "./shared";
+
+const REGISTRY: Record<string, (loaded: LoadedConfig, opts?: StackOptions) => StackResult> = {
+  staging: buildStaging,
+  production: buildProduction,
+};
+
+/** Declares the named stack. Throws on a stack this project does not know. */
+export function buildStack(stack: string, loaded: LoadedConfig, opts?: StackOptions): StackResult {
+  const build = REGISTRY[stack];
+  if (!build) {
+    throw new Error(
+      `Unknown stack "${stack}": this project has ${STACKS.join(" and ")}. Select one with \`pulumi stack select staging\`.`,
+    );
+  }
+  return build(loaded, opts);
+}

@@ -1,0 +1,195 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { GcpConsumer } from "../catalog";
+import {
+  DatabaseCredential,
+  GeneratedSecret,
+  ManagedSecret,
+  RotationNotifications,
+  RuntimeIdentity,
+  SecretAuditLogging,
+  StorageHmacKey,
+} from "../components";
+import { Model, SecretValueModel } from "../model";
+import { LoadedConfig } from "./config";
+
+/** What differs between stacks; everything else is shared. */
+export interface StackOptions {
+  /** Clock for the first rotation notification; tests pass a fixed date. */
+  now?: Date;
+}
+
+/** One secret value as declared: its Secret Manager secret and the value platforms receive. */
+export interface DeclaredSecret {
+  model: SecretValueModel;
+  secret: ManagedSecret;
+}
+
+/** The declared stack: components for later layers (platform delivery) and the stack outputs. */
+export interface StackResult {
+  model: Model;
+  identities: Partial<Record<GcpConsumer, RuntimeIdentity>>;
+  secrets: DeclaredSecret[];
+  outputs: Record<string, unknown>;
+}
+
+const REQUIRED_APIS = ["secretmanager.googleapis.com", "pubsub.googleapis.com"];
+
+/** Start of the next UTC day plus the rotation period: stable within a day, and more than 300 s ahead. */
+export const firstRotationTime = (now: Date, days: number): string => {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1 + days);
+  return new Date(next).toISOString().replace(".000Z", "Z");
+};
+
+/**
+ * Materialises a validated model: APIs, runtime identities, the rotation topic, audit logging, and per
+ * secret value its source (generated, Cloud SQL user, HMAC key, Memorystore, or encrypted config) and its
+ * managed secret with exact accessor grants.
+ */
+export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): StackResult {
+  const { model } = loaded;
+  const cfg = model.config;
+  const project = cfg.gcpProject;
+  const now = opts.now ?? new Date();
+
+  const apis = REQUIRED_APIS.map(
+    (service) =>
+      new gcp.projects.Service(`api-${service.split(".")[0]}`, {
+        project,
+        service,
+        disableOnDestroy: false,
+      }),
+  );
+
+  const identities: StackResult["identities"] = {};
+  for (const id of model.identities) {
+    identities[id.consumer] = new RuntimeIdentity(`${id.consumer}-identity`, {
+      project,
+      accountId: id.accountId,
+      email: id.mode === "reference" ? id.email : undefined,
+      displayName: `Pegasus ${id.consumer} runtime (${cfg.stack})`,
+    });
+  }
+
+  const rotation = new RotationNotifications(
+    "secret-rotation",
+    {
+      project,
+      topicName: model.rotationTopic,
+      labels: { "managed-by": "pegasus-secrets", stack: cfg.stack },
+    },
+    { dependsOn: apis },
+  );
+
+  const audit = cfg.manageAuditConfig
+    ? new SecretAuditLogging("secret-audit", { project })
+    : undefined;
+
+  // A HMAC key carries two variables (access ID and secret): one key per consumer, shared by both.
+  const hmacKeys = new Map<string, StorageHmacKey>();
+  const valueOf = (
+    s: SecretValueModel,
+  ): { current: pulumi.Output<string>; previous?: pulumi.Output<string> } => {
+    const source = s.source;
+    switch (source.kind) {
+      case "generated": {
+        const g = new GeneratedSecret(`${s.name}-value`, {
+          keeper: s.keeper,
+          previousKeeper: s.previousKeeper,
+          length: s.length,
+        });
+        return { current: g.value, previous: g.previousValue };
+      }
+      case "external":
+        return { current: loaded.externalValue(s.configKey!) };
+      case "cloudSql": {
+        const consumer = s.scope === "shared" ? "app" : s.scope;
+        const cred = new DatabaseCredential(`${s.name}-credential`, {
+          project,
+          instance: source.instance,
+          username: `${cfg.secretIdPrefix.replace(/-/g, "_")}_${consumer}`,
+          host: source.host,
+          port: source.port,
+          database: source.database,
+          sslMode: source.sslMode,
+          keeper: s.keeper,
+          length: s.length,
+        });
+        return { current: cred.url };
+      }
+      case "memorystore": {
+        const redis = gcp.redis.getInstanceOutput({
+          project,
+          name: source.instance,
+          region: source.region,
+        });
+        const url = pulumi
+          .all([redis.authString, redis.host, redis.port, redis.transitEncryptionMode])
+          .apply(
+            ([auth, host, port, tls]) =>
+              `${tls === "SERVER_AUTHENTICATION" ? "rediss" : "redis"}://:${encodeURIComponent(auth)}@${host}:${port}`,
+          );
+        return { current: pulumi.secret(url) };
+      }
+      case "gcsHmac": {
+        const consumer = s.scope as GcpConsumer;
+        const leader = s.rotatesWith ?? s.variable;
+        const cacheKey = `${leader}:${consumer}`;
+        let key = hmacKeys.get(cacheKey);
+        if (!key) {
+          key = new StorageHmacKey(`storage-hmac-${consumer}`, {
+            project,
+            serviceAccountEmail: identities[consumer]!.email,
+            keeper: s.keeper,
+          });
+          hmacKeys.set(cacheKey, key);
+        }
+        return { current: s.hmacField === "accessId" ? key.accessId : key.secret };
+      }
+    }
+  };
+
+  const secrets: DeclaredSecret[] = model.secrets.map((s) => {
+    const value = valueOf(s);
+    const secret = new ManagedSecret(
+      s.name,
+      {
+        project,
+        secretId: s.secretId,
+        labels: s.labels,
+        annotations: s.annotations,
+        replicationLocations: cfg.replicationLocations,
+        rotationDays: s.rotationDays,
+        nextRotationTime: firstRotationTime(now, s.rotationDays),
+        rotationTopicId: rotation.topicId,
+        versionDestroyTtlDays: cfg.versionDestroyTtlDays,
+        deletionProtection: cfg.deletionProtection,
+        current: { keeper: s.keeper, value: value.current },
+        previous:
+          s.previousKeeper && value.previous
+            ? { keeper: s.previousKeeper, value: value.previous }
+            : undefined,
+        accessors: s.accessors.map((c) => identities[c]!.member),
+      },
+      { dependsOn: [rotation.publisherGrant, ...apis] },
+    );
+    return { model: s, secret };
+  });
+
+  // Stack outputs: names, IDs and identity emails. Never a value.
+  const secretIds: Record<string, Record<string, string>> = {};
+  for (const s of model.secrets) (secretIds[s.variable] ??= {})[s.scope] = s.secretId;
+  const outputs: Record<string, unknown> = {
+    stack: cfg.stack,
+    gcpProject: project,
+    secretIds,
+    identityEmails: Object.fromEntries(Object.entries(identities).map(([c, id]) => [c, id!.email])),
+    accessGrants: model.grants.map((g) => `${g.variable} -> ${g.consumer} (${g.member})`),
+    rotationTopic: rotation.topicId,
+    rotationKeepers: Object.fromEntries(
+      model.secrets.filter((s) => !s.rotatesWith).map((s) => [s.variable, s.keeper]),
+    ),
+    auditLogging: audit ? audit.service : "managed by another stack of this project",
+  };
+  return { model, identities, secrets, outputs };
+}
