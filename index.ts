@@ -1,8 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
-import { buildStack, loadConfig } from "./stacks";
+import { runProgram } from "./stacks";
 
 // Entry point only: config -> validated model -> resources -> named outputs (names and IDs, never values).
-const out = buildStack(pulumi.getStack(), loadConfig()).outputs;
+const out = runProgram();
 
 export const stack = out.stack;
 export const gcpProject = out.gcpProject;

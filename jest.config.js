@@ -11,4 +11,6 @@ module.exports = {
     ],
   },
   testTimeout: 20000,
+  // Jest defaults to one worker on a 2-core machine; the suite is mostly waiting on module loads.
+  maxWorkers: 2,
 };

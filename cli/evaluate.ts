@@ -24,6 +24,8 @@ export interface PlannedResource {
   parent: string | null;
   custom: boolean;
   inputs: Record<string, unknown>;
+  /** Resource options that matter for review: protection, ignored changes, and the resources it depends on. */
+  options: { protect?: boolean; ignoreChanges?: string[]; dependencies?: string[] };
 }
 
 /** Everything one offline evaluation of the program saw. */
@@ -60,6 +62,16 @@ export function redact(v: unknown): unknown {
   }
   return v;
 }
+
+const reveal = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(reveal);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_VALUE) return { secret: reveal(o.value) };
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, reveal(x)]));
+  }
+  return v;
+};
 
 /** Computed outputs the real providers would return, per type. Secret-bearing ones come from `gen`. */
 function computed(
@@ -100,12 +112,22 @@ function computed(
  * neither the parent nor the URN, and the plan prints the tree.
  */
 class RecordingMonitor extends MockMonitor {
+  readonly seen: pulumi.runtime.MockResourceArgs[] = [];
   readonly parents = new Map<string, string>();
   readonly urnNames = new Map<string, string>();
+  readonly options = new Map<
+    string,
+    { protect: boolean; ignoreChanges: string[]; dependencies: string[] }
+  >();
   async registerResource(req: any, callback: (err: any, resp?: any) => void) {
     const key = `${req.getType()}::${req.getName()}`;
     const parent = req.getParent();
     if (parent) this.parents.set(key, parent);
+    this.options.set(key, {
+      protect: req.getProtect() === true,
+      ignoreChanges: req.getIgnorechangesList(),
+      dependencies: req.getDependenciesList(),
+    });
     return super.registerResource(req, (err: any, resp: any) => {
       if (resp) this.urnNames.set(resp.getUrn(), req.getName());
       callback(err, resp);
@@ -123,6 +145,11 @@ export interface EvaluateOptions {
   /** Replace config values after reading the stack file (tests; `access-diff`). */
   overrides?: Record<string, string>;
   secretOverrides?: string[];
+  /**
+   * Keep secret inputs as `{secret: value}` instead of `[secret]`. Only for tests that compare values
+   * between two runs (the blast radius of a keeper bump); never used by a command.
+   */
+  revealSecrets?: boolean;
 }
 
 /**
@@ -135,11 +162,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   files.secretKeys.push(...(opts.secretOverrides ?? []));
   const gen = opts.values ?? defaultValueGenerator;
   const gcpProject = files.values["gcp:project"] ?? "unset-project";
-  const seen: pulumi.runtime.MockResourceArgs[] = [];
-
-  const monitor = new RecordingMonitor({
+  const monitor: RecordingMonitor = new RecordingMonitor({
     newResource: (a) => {
-      seen.push(a);
+      monitor.seen.push(a);
       const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
         string,
         unknown
@@ -172,6 +197,25 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   // program validates it again itself, exactly as under `pulumi up`.
   const model = buildModel(CATALOG, opts.stack, files.raw);
 
+  // The SDK records a stack trace for every promise it creates (runtime/debuggable.ts); with source maps
+  // installed (ts-node, Jest) that dominates an offline run. Error messages are all the plan shows.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 1;
+  try {
+    return await run(opts, files, model, monitor, program);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+async function run(
+  opts: EvaluateOptions,
+  files: StackFileConfig,
+  model: Model,
+  monitor: RecordingMonitor,
+  program: () => Record<string, unknown> | Promise<Record<string, unknown>>,
+): Promise<Evaluation> {
+  const seen = monitor.seen;
   let failure: unknown;
   const stackOutputs = await pulumi.runtime
     .runInPulumiStack(async () => {
@@ -196,12 +240,22 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     .map((a) => {
       const parentUrn = monitor.parents.get(`${a.type}::${a.name}`);
       const parentName = parentUrn ? (monitor.urnNames.get(parentUrn) ?? null) : null;
+      const o = monitor.options.get(`${a.type}::${a.name}`);
+      const options: PlannedResource["options"] = {};
+      if (o?.protect) options.protect = true;
+      if (o?.ignoreChanges.length) options.ignoreChanges = o.ignoreChanges;
+      if (o?.dependencies.length)
+        options.dependencies = o.dependencies.map((u) => monitor.urnNames.get(u) ?? u);
       return {
         type: a.type,
         name: a.name,
         parent: parentName && parentName !== `${PROJECT}-${opts.stack}` ? parentName : null,
         custom: a.custom !== false,
-        inputs: redact(a.inputs) as Record<string, unknown>,
+        inputs: (opts.revealSecrets ? reveal(a.inputs) : redact(a.inputs)) as Record<
+          string,
+          unknown
+        >,
+        options,
       };
     });
   return {

@@ -87,11 +87,12 @@ export function planJson(ev: Evaluation): PlanJson {
     stack: ev.stack,
     project: "pegasus-secrets",
     gcpProject: model.config.gcpProject,
-    resources: ev.resources.map(({ type, name, parent, inputs }) => ({
+    resources: ev.resources.map(({ type, name, parent, inputs, options }) => ({
       type,
       name,
       parent,
       inputs,
+      options,
     })),
     access: accessRows(ev),
     secrets: model.secrets.map((s) => ({

@@ -2,6 +2,14 @@ import { z } from "zod";
 import { GCP_CONSUMERS, GcpConsumer } from "../catalog";
 import { PATTERNS } from "../components/lib/naming";
 import { IssueList } from "./errors";
+import {
+  checkRunbookConfig,
+  RolloutConfig,
+  rolloutSchema,
+  VerifyConfig,
+  verifySchema,
+} from "./runbookConfig";
+import { RawTargets, TARGETS_SCHEMA, TargetsConfig, validateTargets } from "./targets";
 
 /** The Pulumi project name: config keys are `pegasus-secrets:<key>`. */
 export const PROJECT = "pegasus-secrets";
@@ -55,6 +63,12 @@ export interface StackConfig {
   previousKeepers: Record<string, string>;
   sources: Record<string, SourceConfig>;
   plain: Record<string, string>;
+  /** Readiness URLs and smoke flow of `pegasus-secrets verify` (rotation runbook step 2). */
+  verify?: VerifyConfig;
+  /** Order in which `pulumi up` applies a change to the services, each behind a readiness gate (step 3). */
+  rollout?: RolloutConfig;
+  /** Platforms this stack delivers to (Render, Fly.io, Railway), and where; empty for none. */
+  targets: TargetsConfig;
 }
 
 /** Program config keys, with type and description: the source of `Pulumi.yaml`'s typed config and the README table. */
@@ -110,6 +124,21 @@ export const CONFIG_KEYS = {
     description:
       "Variable name -> value of plain (non-secret) config such as PLC_STORAGE_DIR and PUBLIC_API_URL.",
   },
+  verify: {
+    type: "object",
+    description:
+      "What `pegasus-secrets verify` checks: `ready` (service -> `/health/ready` URL) and `smoke` (the ingest-to-generate flow as HTTP steps), with timeouts (docs/runbook.md).",
+  },
+  rollout: {
+    type: "object",
+    description:
+      "Production's staggered rollout: `order` (services, one at a time), each followed by a readiness gate (`timeoutSeconds`, `intervalSeconds`, `successes`).",
+  },
+  targets: {
+    type: "object",
+    description:
+      "Platforms that receive the API's and worker's variables: `render` `{ownerId, services: {api: [srv-...], worker: [...]}, activation?, groupPrefix?, adopt?}`, `fly` `{apps: {api, worker}, activation?, adopt?}`, `railway` `{projectId, environmentId, services: {api, worker}, activation?, adopt?}` (docs/platforms.md). Default: none.",
+  },
 } as const;
 
 const key = (k: string) => `${PROJECT}:${k}`;
@@ -143,10 +172,17 @@ const OBJECT_SCHEMAS: Record<string, z.ZodType> = {
   sources: z.record(z.string(), sourceSchema),
   plain: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)),
   replicationLocations: z.array(z.string().regex(PATTERNS.location.re)),
+  verify: verifySchema,
+  rollout: rolloutSchema,
+  targets: TARGETS_SCHEMA,
 };
 
-const setCmd = (stack: string, k: string, example: string, secret = false) =>
-  `pulumi config set ${secret ? "--secret " : ""}${k.includes(".") ? "--path " : ""}${k} ${example} --stack ${stack}`;
+/** The command that sets a key; map entries use `--path` with the key relative to the project. */
+export const setCmd = (stack: string, fullKey: string, example: string, secret = false): string => {
+  const inProject = fullKey.startsWith(`${PROJECT}:`) ? fullKey.slice(PROJECT.length + 1) : fullKey;
+  const keyArg = inProject.includes(".") ? `--path '${inProject}'` : fullKey;
+  return `pulumi config set ${secret ? "--secret " : ""}${keyArg} ${example} --stack ${stack}`;
+};
 
 /**
  * Reads and checks the program's own config (not secret values: see `model/model.ts` for those).
@@ -161,7 +197,6 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     );
   }
   const str = (
-    k: string,
     fullKey: string,
     required: boolean,
     pattern?: { re: RegExp; rule: string },
@@ -221,10 +256,10 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
   };
 
   const gcpProject =
-    str("project", "gcp:project", true, PATTERNS.gcpProject, "my-gcp-project") ?? "";
-  const owner = str("owner", key("owner"), true, PATTERNS.label, "platform") ?? "";
+    str("gcp:project", true, PATTERNS.gcpProject, "my-gcp-project") ?? "";
+  const owner = str(key("owner"), true, PATTERNS.label, "platform") ?? "";
   const secretIdPrefix =
-    str("secretIdPrefix", key("secretIdPrefix"), false, PATTERNS.secretIdPrefix, stack) ?? stack;
+    str(key("secretIdPrefix"), false, PATTERNS.secretIdPrefix, stack) ?? stack;
 
   const ttlRaw = raw.get(key("versionDestroyTtlDays"));
   let versionDestroyTtlDays = 7;
@@ -275,6 +310,10 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     }
   }
 
+  const verify = json<VerifyConfig | undefined>("verify", undefined);
+  const rollout = json<RolloutConfig | undefined>("rollout", undefined);
+  checkRunbookConfig(stack, verify, rollout, issues, key);
+
   return {
     stack: stack as StackName,
     gcpProject,
@@ -289,5 +328,13 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     previousKeepers: json<Record<string, string>>("previousKeepers", {}),
     sources: json<Record<string, SourceConfig>>("sources", {}),
     plain: json<Record<string, string>>("plain", {}),
+    verify,
+    rollout,
+    targets: validateTargets(json<RawTargets>("targets", {}), {
+      stack,
+      fullKey: key,
+      secretIdPrefix,
+      issues,
+    }),
   };
 }

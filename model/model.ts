@@ -140,7 +140,7 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
         issues.add(
           `${PROJECT}:${mapKey}.${name}`,
           `keeper "${String(keeper)}" is malformed: expected ${PATTERNS.keeper.rule}.`,
-          `pulumi config set --path '${mapKey}.${name}' ${new Date().toISOString().slice(0, 10)}-1 --stack ${stack}`,
+          `pulumi config set --path '${mapKey}.${name}' "$(date -u +%F).1" --stack ${stack}`,
         );
       }
     }

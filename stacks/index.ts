@@ -1,5 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { STACKS } from "../model";
-import { LoadedConfig } from "./config";
+import { LoadedConfig, loadConfig } from "./config";
 import { buildProduction } from "./production";
 import { StackOptions, StackResult } from "./shared";
 import { buildStaging } from "./staging";
@@ -21,4 +22,12 @@ export function buildStack(stack: string, loaded: LoadedConfig, opts?: StackOpti
     );
   }
   return build(loaded, opts);
+}
+
+/**
+ * What `index.ts` runs: the current stack, from the config the CLI passed, returning the stack outputs.
+ * The offline plan and the tests call it too, so they exercise exactly the program `pulumi up` runs.
+ */
+export function runProgram(opts?: StackOptions): Record<string, unknown> {
+  return buildStack(pulumi.getStack(), loadConfig(), opts).outputs;
 }
