@@ -1,0 +1,126 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import { main } from "../../cli/main";
+import { readStackConfig } from "../../cli/stackFiles";
+import { PROJECT_DIR } from "../helpers";
+
+const run = promisify(execFile);
+
+/** Runs the CLI in-process against a project folder, capturing what it writes. */
+async function cli(
+  args: string[],
+  projectDir: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = jest
+    .spyOn(process.stdout, "write")
+    .mockImplementation((s) => ((stdout += String(s)), true));
+  const err = jest
+    .spyOn(process.stderr, "write")
+    .mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    const code = await main(["node", "pegasus-secrets", ...args], { projectDir });
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe("pegasus-secrets plan", () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-plan-"));
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(tmp, "Pulumi.yaml"));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("prints the JSON plan of staging through the package's bin, every value redacted", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(PROJECT_DIR, "bin/pegasus-secrets.js"), "plan", "--stack", "staging", "--json"],
+      {
+        cwd: os.tmpdir(),
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    const plan = JSON.parse(stdout);
+    expect(plan.stack).toBe("staging");
+    expect(plan.resources.length).toBeGreaterThan(50);
+    for (const r of plan.resources)
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(["type", "name", "parent", "inputs"]));
+    expect(plan.access[0]).toEqual({
+      variable: expect.any(String),
+      secretId: expect.stringMatching(/^staging-/),
+      consumer: expect.stringMatching(/^(api|worker|ci)$/),
+      member: expect.stringMatching(/^serviceAccount:/),
+    });
+    const versions = plan.resources.filter(
+      (r: { type: string }) => r.type === "gcp:secretmanager/secretVersion:SecretVersion",
+    );
+    expect(
+      versions.every((v: { inputs: { secretData: string } }) => v.inputs.secretData === "[secret]"),
+    ).toBe(true);
+    expect(plan.externalValues.find((e: { key: string }) => e.key === "redisUrl")).toEqual({
+      key: "redisUrl",
+      variable: "REDIS_URL",
+      scope: "shared",
+      state: "unset",
+      command: "pulumi config set --secret redisUrl --stack staging",
+    });
+  }, 30000);
+
+  it("exits 2 with the validation error when the stack's config is invalid", async () => {
+    fs.writeFileSync(
+      path.join(tmp, "Pulumi.staging.yaml"),
+      [
+        "config:",
+        "  gcp:project: Not_A_Project",
+        "  pegasus-secrets:owner: platform",
+        "  pegasus-secrets:plain:",
+        "    PLC_STORAGE_DIR: /srv/x",
+        "    PUBLIC_API_URL: https://api.example",
+        "",
+      ].join("\n"),
+    );
+    const r = await cli(["plan", "--stack", "staging"], tmp);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      'Invalid configuration for stack "staging":\n  - `gcp:project`: "Not_A_Project" is not valid: expected 6 to 30 characters: lower-case letters, digits and hyphens, starting with a letter. Fix: pulumi config set gcp:project my-gcp-project --stack staging\n',
+    );
+  });
+
+  it("shows an encrypted value as a marker and never fails on it", async () => {
+    const stack = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8");
+    const ciphertext = `v1:${Buffer.from(String(Math.random())).toString("base64")}`;
+    fs.writeFileSync(
+      path.join(tmp, "Pulumi.staging.yaml"),
+      `${stack}  pegasus-secrets:redisUrl:\n    secure: ${ciphertext}\n`,
+    );
+    // Evaluate the committed program against this folder's config.
+    const files = readStackConfig(tmp, "staging");
+    expect(files.values["pegasus-secrets:redisUrl"]).toBe(
+      "[encrypted: set with pulumi config set --secret]",
+    );
+    expect(files.secretKeys).toContain("pegasus-secrets:redisUrl");
+    expect(files.external.find((e) => e.key === "redisUrl")?.state).toBe("encrypted");
+    expect(JSON.stringify(files.values)).not.toContain(ciphertext);
+  });
+
+  it("names the known stacks when asked for another", async () => {
+    const r = await cli(["plan", "--stack", "dev"], tmp);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: No stack file Pulumi.dev.yaml in ${tmp}. Known stacks: none.\n`);
+  });
+
+  it("requires --stack", async () => {
+    const r = await cli(["plan"], tmp);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: required option '-s, --stack <name>' not specified");
+  });
+});

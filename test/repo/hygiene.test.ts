@@ -1,0 +1,174 @@
+import { execFileSync, spawnSync } from "child_process";
+import { createHash, generateKeyPairSync } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { possibleExternalKeys } from "../../cli/stackFiles";
+import { CONFIG_KEYS } from "../../model";
+import { PROJECT_DIR } from "../helpers";
+
+const git = (...args: string[]) =>
+  execFileSync("git", args, { cwd: PROJECT_DIR, encoding: "utf8" });
+const inGit =
+  spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: PROJECT_DIR }).status === 0;
+
+describe("no committed secrets", () => {
+  (inGit ? it : it.skip)("tracks no .env file and ignores .env", () => {
+    const tracked = git("ls-files")
+      .split("\n")
+      .filter((f) => /(^|\/)\.env(\..*)?$/.test(f) && !f.endsWith(".env.example"));
+    expect(tracked).toEqual([]);
+    expect(spawnSync("git", ["check-ignore", "-q", ".env"], { cwd: PROJECT_DIR }).status).toBe(0);
+    expect(
+      spawnSync("git", ["check-ignore", "-q", "services/api/.env.local"], { cwd: PROJECT_DIR })
+        .status,
+    ).toBe(0);
+    expect(
+      spawnSync("git", ["check-ignore", "-q", ".env.example"], { cwd: PROJECT_DIR }).status,
+    ).toBe(1);
+  });
+
+  it("runs secretlint with the recommended preset, and it catches a planted credential", () => {
+    expect(
+      JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, ".secretlintrc.json"), "utf8")).rules,
+    ).toEqual([{ id: "@secretlint/secretlint-rule-preset-recommend" }]);
+    expect(
+      JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.test,
+    ).toMatch(/npm run scan/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-scan-"));
+    try {
+      // A real private key, generated now, so no credential literal exists in the repository.
+      const { privateKey } = generateKeyPairSync("rsa", {
+        modulusLength: 1024,
+        privateKeyEncoding: { type: "pkcs8", format: "pem" },
+        publicKeyEncoding: { type: "spki", format: "pem" },
+      });
+      fs.writeFileSync(path.join(dir, "deploy-key.pem"), privateKey);
+      const body = privateKey.split("\n")[1];
+      const bin = path.join(PROJECT_DIR, "node_modules/.bin/secretlint");
+      const r = spawnSync(
+        bin,
+        [
+          "--maskSecrets",
+          "--secretlintrc",
+          path.join(PROJECT_DIR, ".secretlintrc.json"),
+          path.join(dir, "deploy-key.pem"),
+        ],
+        {
+          cwd: PROJECT_DIR,
+          encoding: "utf8",
+        },
+      );
+      expect(r.status).not.toBe(0);
+      expect(r.stdout + r.stderr).toContain("[PrivateKey] found private key");
+      expect(r.stdout + r.stderr).not.toContain(body);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20000);
+});
+
+describe("project files", () => {
+  const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+
+  it("declares project pegasus-secrets on the nodejs runtime", () => {
+    expect(project.name).toBe("pegasus-secrets");
+    expect(project.runtime.name).toBe("nodejs");
+  });
+
+  it("types every scalar program key and every external secret, each with a description", () => {
+    const declared = project.config as Record<
+      string,
+      { type: string; description?: string; secret?: boolean; items?: unknown }
+    >;
+    for (const [key, decl] of Object.entries(declared)) {
+      expect(["string", "integer", "boolean", "array"]).toContain(decl.type);
+      if (decl.type === "array") expect(decl.items).toBeDefined();
+      expect(decl.description?.length ?? 0).toBeGreaterThan(10);
+      expect(key.startsWith("pegasus-secrets:")).toBe(true);
+    }
+    for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+      if (spec.type !== "object") expect(declared[`pegasus-secrets:${key}`]?.type).toBe(spec.type);
+    }
+    for (const key of possibleExternalKeys())
+      expect(declared[`pegasus-secrets:${key}`]).toMatchObject({ type: "string", secret: true });
+  });
+
+  it("documents every map-valued key in Pulumi.yaml", () => {
+    const text = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
+    for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+      if (spec.type === "object") expect(text).toContain(`pegasus-secrets:${key} `);
+    }
+  });
+
+  it("pins every dependency to an exact version", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+    for (const deps of [pkg.dependencies, pkg.devDependencies]) {
+      for (const [name, version] of Object.entries<string>(deps))
+        expect(`${name}@${version}`).toMatch(/@\d+\.\d+\.\d+$/);
+    }
+    expect(fs.existsSync(path.join(PROJECT_DIR, "package-lock.json"))).toBe(true);
+  });
+
+  const shared = path.resolve(PROJECT_DIR, "../shared/specs");
+  (fs.existsSync(shared) ? it : it.skip)(
+    "keeps specs/ identical to the shared platform contracts",
+    () => {
+      const hash = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
+      const walk = (d: string): string[] =>
+        fs
+          .readdirSync(d, { withFileTypes: true })
+          .flatMap((e) =>
+            e.isDirectory()
+              ? walk(path.join(d, e.name)).map((f) => path.join(e.name, f))
+              : [e.name],
+          );
+      for (const f of walk(shared))
+        expect(`${f} ${hash(path.join(PROJECT_DIR, "specs", f))}`).toBe(
+          `${f} ${hash(path.join(shared, f))}`,
+        );
+    },
+  );
+});
+
+describe("platform credential shapes the recommended preset does not know", () => {
+  // Render, Fly and OpenAI token shapes and URLs with an inline password: the platforms this project feeds.
+  const SHAPES: [string, RegExp][] = [
+    ["OpenAI key", /(?<![A-Za-z0-9])sk-(proj-)?[A-Za-z0-9]{20,}/], // not a Render disk ID (dsk-...)
+    ["Render API key", /rnd_[A-Za-z0-9]{20,}/],
+    ["Fly token", /(FlyV1 |fo1_|fm2_)[A-Za-z0-9_+/=-]{20,}/],
+    [
+      "URL with an inline password",
+      /(postgres(ql)?|redis|rediss):\/\/[^:@/\s]+:[^@/\s${}<[\]]{6,}@/,
+    ],
+    ["private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ];
+  (inGit ? it : it.skip)("appear in no tracked file", () => {
+    const files = git("ls-files")
+      .split("\n")
+      .filter((f) => f && f !== "package-lock.json" && fs.existsSync(path.join(PROJECT_DIR, f)));
+    const hits: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(PROJECT_DIR, f), "utf8");
+      for (const [what, re] of SHAPES) if (re.test(text)) hits.push(`${f}: ${what}`);
+    }
+    expect(hits).toEqual([]);
+  });
+});
+
+describe("README", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  it("opens with the two set-up commands, plan of staging and the tests", () => {
+    const block = readme.slice(readme.indexOf("## Set up"), readme.indexOf("## Real use"));
+    expect(block).toContain("npm ci && npx pegasus-secrets plan --stack staging");
+    expect(block).toContain("npm ci && npm test");
+    expect(fs.readFileSync(path.join(PROJECT_DIR, ".ci/run"), "utf8")).toMatch(
+      /npm ci[^\n]*\nnpm test\n/,
+    );
+  });
+  it("documents every config key in its reference table", () => {
+    for (const key of Object.keys(CONFIG_KEYS)) expect(readme).toContain(`\`${key}\``);
+    for (const key of possibleExternalKeys()) expect(readme).toContain(`\`${key}\``);
+  });
+});
