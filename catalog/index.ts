@@ -20,6 +20,10 @@ export const CATALOG: CatalogEntry[] = [
     description: "OpenAI API key (a provider token).",
     consumers: ["api", "worker", "ci"],
     notes: "separate prod/staging keys",
+    local: {
+      instructions:
+        "create a personal key in your own OpenAI project (platform.openai.com/api-keys) with a low spending limit; never the staging or production key.",
+    },
     sources: ["external"],
     defaultSource: "external",
     scope: "perConsumer",
@@ -33,6 +37,11 @@ export const CATALOG: CatalogEntry[] = [
     description: "PostgreSQL connection URL with this consumer's own database user.",
     consumers: ["api", "worker", "ci"],
     notes: "production DB creds never used locally",
+    local: {
+      value: "postgresql://localhost:5432/pegasus_dev",
+      instructions:
+        "a PostgreSQL on your machine with a database `pegasus_dev`; add the user and password of that local database to the URL if it needs them. Production database credentials are never used locally.",
+    },
     sources: ["cloudSql", "external"],
     defaultSource: "external",
     scope: "perConsumer",
@@ -46,6 +55,11 @@ export const CATALOG: CatalogEntry[] = [
     description: "Redis (queue) connection URL including its AUTH string.",
     consumers: ["api", "worker", "ci"],
     notes: "isolate by environment",
+    local: {
+      value: "redis://localhost:6379/0",
+      instructions:
+        "a Redis on your machine, e.g. `docker run -p 6379:6379 redis`; never the staging or production instance (isolate by environment).",
+    },
     sources: ["external", "memorystore"],
     defaultSource: "external",
     // A Redis instance issues one AUTH string: separate API and worker values are not possible.
@@ -59,6 +73,10 @@ export const CATALOG: CatalogEntry[] = [
     description: "Directory for PLC artefacts.",
     consumers: ["api", "worker", "ci"],
     notes: "non-secret path; keep env-specific",
+    local: {
+      value: "./var/plc",
+      instructions: "a directory on your machine, relative to the app checkout.",
+    },
     plainKind: "path",
   },
   {
@@ -93,6 +111,10 @@ export const CATALOG: CatalogEntry[] = [
     description: "Shared secret that verifies inbound webhook signatures; issued by the sender.",
     consumers: ["api"],
     notes: "webhook shared secret; rotate together with the sender",
+    local: {
+      instructions:
+        "pick your own random value (`openssl rand -hex 32`) and sign your local test webhooks with it; never the sender's real secret.",
+    },
     sources: ["external"],
     defaultSource: "external",
     scope: "shared",
@@ -105,6 +127,10 @@ export const CATALOG: CatalogEntry[] = [
     description: "Object storage access key ID (S3-compatible; a GCS HMAC key's access ID).",
     consumers: ["api", "worker"],
     notes: "object storage credentials; one key per runtime identity",
+    local: {
+      instructions:
+        "the access key of object storage on your machine (an S3-compatible server such as MinIO) or of a sandbox bucket of your own; never a runtime identity's key.",
+    },
     sources: ["gcsHmac", "external"],
     defaultSource: "gcsHmac",
     scope: "perConsumer",
@@ -119,6 +145,10 @@ export const CATALOG: CatalogEntry[] = [
     description: "Object storage secret access key (S3-compatible; a GCS HMAC key's secret).",
     consumers: ["api", "worker"],
     notes: "object storage credentials; one key per runtime identity",
+    local: {
+      instructions:
+        "the secret key that goes with AWS_ACCESS_KEY_ID above (local object storage or your own sandbox bucket); never a runtime identity's key.",
+    },
     sources: ["gcsHmac", "external"],
     defaultSource: "gcsHmac",
     scope: "perConsumer",
@@ -132,6 +162,10 @@ export const CATALOG: CatalogEntry[] = [
     description: "Public base URL of the API.",
     consumers: ["api", "worker", "mobile"],
     notes: "public URL: not a secret",
+    local: {
+      value: "http://localhost:8080",
+      instructions: "where your local API listens.",
+    },
     plainKind: "url",
   },
   {

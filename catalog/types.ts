@@ -31,6 +31,22 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 /** What kind of non-secret value a plain variable carries (the guide's "explicitly not secrets"). */
 export type PlainKind = "path" | "url" | "flag" | "tuning";
 
+/**
+ * How an application developer gets a developer-scoped value for a variable on their own machine
+ * (`pegasus-secrets env:local` and `.env.example`; the guide's "Local development" rules).
+ * Never a production value, and never a secret: `cli/envFiles.ts` refuses a `value` on a generated
+ * secret and accepts, for any other secret, only a loopback service URL without credentials.
+ */
+export interface LocalDevelopment {
+  /**
+   * The value `env:local` writes: a local default of plain config (`./var/plc`), or the URL of a
+   * service on the developer's machine (`postgresql://localhost:5432/pegasus_dev`).
+   */
+  value?: string;
+  /** How a developer obtains their own non-production value; shown above the variable. */
+  instructions?: string;
+}
+
 interface BaseEntry {
   /** Environment variable name, e.g. `OPENAI_API_KEY`. */
   name: string;
@@ -40,6 +56,9 @@ interface BaseEntry {
   consumers: Consumer[];
   /** The matrix's "Notes" column. */
   notes: string;
+  /** Local development value or instructions. Required for variables the API or worker read that
+   * `env:local` cannot generate and that have no `default`; checked by `cli/envFiles.ts`. */
+  local?: LocalDevelopment;
 }
 
 /** A secret: stored in Secret Manager, granted to runtime identities, delivered to platforms. */

@@ -1,0 +1,469 @@
+import { randomBytes } from "crypto";
+import { CatalogEntry, Consumer } from "../catalog";
+import { IssueList, validateCatalog } from "../model";
+
+/**
+ * Pure rendering of the local `.env` and the committed `.env.example` from the catalog (the guide's
+ * "Local development" rules). No file system, no git, no clock: `cli/commands/envLocal.ts` does the
+ * I/O, so every rule here is tested without touching a disk.
+ */
+
+/** Consumers an application developer runs on their machine. CI and mobile never read a local `.env`. */
+export const LOCAL_CONSUMERS: readonly Consumer[] = ["api", "worker"];
+
+/**
+ * Scopes `env:local` accepts. `local`: everything developer-scoped. `staging`: the same secrets
+ * (generated here or filled in by hand, never staging's), with the staging stack's plain settings
+ * (public URLs, flags, tuning) so a local app can talk to staging's public endpoints.
+ */
+export const LOCAL_SCOPES = ["local", "staging"] as const;
+export type LocalScope = (typeof LOCAL_SCOPES)[number];
+
+/** Exact refusal of `--stack production` (guide: "production DB creds never used locally"). */
+export const PRODUCTION_REFUSAL =
+  'Refusing --stack production: production values are never written locally. A local .env holds developer-scoped, non-production values only (secrets-management guide, "Local development"). Use --stack local (the default) or --stack staging.';
+
+/** Checks the `--stack` option of `env:local`; any spelling of production is refused. */
+export function parseLocalScope(name: string): LocalScope {
+  if (/^prod/i.test(name.trim())) throw new Error(PRODUCTION_REFUSAL);
+  if ((LOCAL_SCOPES as readonly string[]).includes(name)) return name as LocalScope;
+  throw new Error(
+    `Unknown --stack "${name}" for env:local. Use local (the default) or staging; production values are never written locally.`,
+  );
+}
+
+/** Variables of a local `.env`: everything the API or the worker reads, in catalog order. */
+export const localEntries = (catalog: CatalogEntry[]): CatalogEntry[] =>
+  catalog.filter((e) => e.consumers.some((c) => LOCAL_CONSUMERS.includes(c)));
+
+/** A secret `env:local` generates itself: its catalog sources include `generated`. */
+export const isGenerated = (e: CatalogEntry): boolean =>
+  e.kind === "secret" && e.sources.includes("generated");
+
+/** Length of a generated local value; the catalog's `length`, as in the deployed `RandomPassword`. */
+export const generatedLength = (e: CatalogEntry): number =>
+  (e.kind === "secret" ? e.length : undefined) ?? 32;
+
+/** A fresh random value of `length` URL-safe characters (no quoting needed in a dotenv file). */
+export const randomValue = (length: number): string =>
+  randomBytes(Math.ceil((length * 3) / 4) + 1)
+    .toString("base64url")
+    .slice(0, length);
+
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/** A secret's catalog local value may only be a service on the developer's machine, with no credentials. */
+export function isLocalServiceUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (
+    url.username === "" &&
+    url.password === "" &&
+    LOOPBACK_HOSTS.includes(url.hostname) &&
+    !/pass|secret|token|auth|key/i.test(url.search)
+  );
+}
+
+/**
+ * Checks the catalog, then that it says how every local variable gets its value, and that no catalog local
+ * value could be a credential. Throws a `ConfigError` naming each entry and the fix. Never echoes a
+ * secret's local value: a mistaken one might be a real credential.
+ */
+export function validateLocalCatalog(catalog: CatalogEntry[]): void {
+  validateCatalog(catalog); // the guide's own rules first (no secret for mobile, ...), as the stacks do
+  const issues = new IssueList();
+  const local = new Set(localEntries(catalog));
+  for (const e of catalog) {
+    const at = `catalog[${e.name}].local`;
+    const value = e.local?.value;
+    if (!local.has(e)) {
+      if (e.local) {
+        issues.add(
+          at,
+          "neither the API nor the worker reads this variable, so it never goes in a local .env.",
+          `remove \`local\` from ${e.name} in catalog/index.ts.`,
+        );
+      }
+      continue;
+    }
+    if (value !== undefined && /[\r\n]/.test(value)) {
+      issues.add(`${at}.value`, "spans several lines.", "keep the local value on one line.");
+    }
+    if (e.kind === "plain") {
+      if (value === undefined && e.default === undefined) {
+        issues.add(
+          `${at}.value`,
+          "plain config without a `default` needs a local value for env:local.",
+          `add \`local: { value: "..." }\` to ${e.name} in catalog/index.ts.`,
+        );
+      }
+    } else if (isGenerated(e)) {
+      if (value !== undefined) {
+        issues.add(
+          `${at}.value`,
+          "a generated secret gets a fresh random value on every machine; a catalog value would be a shared secret literal.",
+          `remove \`local.value\` from ${e.name} in catalog/index.ts.`,
+        );
+      }
+    } else {
+      if (!e.local?.instructions) {
+        issues.add(
+          `${at}.instructions`,
+          "env:local cannot generate this secret, so a developer needs to be told how to get a developer-scoped value.",
+          `add \`local: { instructions: "..." }\` to ${e.name} in catalog/index.ts.`,
+        );
+      }
+      if (value !== undefined && !isLocalServiceUrl(value)) {
+        issues.add(
+          `${at}.value`,
+          `a secret's local value must be the URL of a service on the developer's machine (${LOOPBACK_HOSTS.join(", ")}) without credentials.`,
+          "use a URL such as postgresql://localhost:5432/pegasus_dev, or remove it and keep the instructions.",
+        );
+      }
+    }
+  }
+  issues.throwIfAny("The catalog cannot produce a local .env");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small, strict dotenv parser. `dotenv` is not a dependency; this reads the subset env:local
+// writes and people commonly type (KEY=VALUE, quotes, comments, `export`), and refuses anything
+// ambiguous instead of guessing, so a developer's values are never silently mangled.
+// ---------------------------------------------------------------------------------------------
+
+/** One `KEY=VALUE` line of a dotenv file. */
+export interface DotenvAssignment {
+  /** 1-based line number. */
+  line: number;
+  key: string;
+  /** The value as an application would read it (quotes removed, escapes applied). */
+  value: string;
+  /** Whether the line starts with `export `, kept when the value is rewritten. */
+  exported: boolean;
+}
+
+/** A parsed dotenv file: its lines (kept verbatim) and its assignments. */
+export interface ParsedDotenv {
+  lines: string[];
+  eol: "\n" | "\r\n";
+  assignments: Map<string, DotenvAssignment>;
+}
+
+const KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Parses a dotenv file strictly. Errors name the file and line and how to fix it, never the line's
+ * content (it may hold a secret).
+ */
+export function parseDotenv(text: string, source: string): ParsedDotenv {
+  const body = text.replace(/^\uFEFF/, "");
+  const eol = body.includes("\r\n") ? "\r\n" : "\n";
+  const lines = body.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  const assignments = new Map<string, DotenvAssignment>();
+  const fail = (n: number, problem: string, fix: string): never => {
+    throw new Error(`${source}, line ${n}: ${problem} Fix: ${fix} Nothing was written.`);
+  };
+  lines.forEach((raw, i) => {
+    const n = i + 1;
+    const trimmed = raw.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return;
+    const m = /^\s*(export\s+)?([^=]*?)\s*=\s?(.*)$/.exec(raw);
+    if (!m) {
+      return fail(
+        n,
+        "is not a KEY=VALUE line.",
+        "write one KEY=VALUE per line, or start the line with # to make it a comment.",
+      );
+    }
+    const key = m[2];
+    if (!KEY_RE.test(key)) {
+      return fail(
+        n,
+        'the name before "=" is not a variable name.',
+        "use letters, digits and underscores, not starting with a digit.",
+      );
+    }
+    const previous = assignments.get(key);
+    if (previous) {
+      return fail(
+        n,
+        `\`${key}\` is already set on line ${previous.line}.`,
+        "keep one of the two lines.",
+      );
+    }
+    const value = parseValue(m[3].trim(), (problem, fix) => fail(n, `\`${key}\` ${problem}`, fix));
+    assignments.set(key, { line: n, key, value, exported: m[1] !== undefined });
+  });
+  return { lines, eol, assignments };
+}
+
+function parseValue(rest: string, fail: (problem: string, fix: string) => never): string {
+  const quote = rest.charAt(0);
+  if (quote !== '"' && quote !== "'" && quote !== "`") {
+    // Unquoted: an inline comment starts at whitespace followed by #, as in dotenv.
+    return rest.replace(/\s+#.*$/, "").trim();
+  }
+  let i = 1;
+  let value = "";
+  for (; i < rest.length; i++) {
+    const ch = rest[i];
+    if (ch === quote) break;
+    if (quote === '"' && ch === "\\" && i + 1 < rest.length) {
+      const next = rest[++i];
+      value += next === "n" ? "\n" : next === "r" ? "\r" : next === "t" ? "\t" : next;
+      continue;
+    }
+    value += ch;
+  }
+  if (i >= rest.length) {
+    return fail(
+      `has an opening ${quote} without a closing one on the same line.`,
+      "close the quote; multi-line values are not supported.",
+    );
+  }
+  const after = rest.slice(i + 1);
+  if (after.trim() !== "" && !/^\s+#/.test(after)) {
+    return fail(
+      "has text after its closing quote.",
+      'remove it, or start a comment with " #" after the quote.',
+    );
+  }
+  return value;
+}
+
+/** Formats a value for a dotenv line: bare when that is unambiguous, else double-quoted. */
+export const formatDotenvValue = (value: string): string =>
+  /^[A-Za-z0-9_\-.,:/@%+=~]*$/.test(value)
+    ? value
+    : `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r")}"`;
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------------------------
+
+const WIDTH = 100;
+
+/** Wraps prose into `# ` comment lines of at most 100 columns (a long word stays whole). */
+export function commentLines(text: string): string[] {
+  const out: string[] = [];
+  let line = "#";
+  // A `code span` stays on one line, so a command in a comment can be copied as it is.
+  for (const word of text.match(/`[^`]*`\S*|\S+/g) ?? []) {
+    if (line !== "#" && line.length + 1 + word.length > WIDTH) {
+      out.push(line);
+      line = "#";
+    }
+    line += ` ${word}`;
+  }
+  out.push(line);
+  return out;
+}
+
+const readers = (e: CatalogEntry): string =>
+  e.consumers.filter((c) => LOCAL_CONSUMERS.includes(c)).join(", ");
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** What a variable is and who reads it: the first comment line of its block in both files. */
+const about = (e: CatalogEntry): string =>
+  `${e.name}: ${e.description} Read by ${readers(e)}. ${e.kind === "secret" ? "Secret." : "Not a secret."}`;
+
+const overlapNote = (e: CatalogEntry): string =>
+  e.kind === "secret" && e.overlap
+    ? ` Deployed stacks also carry ${e.name}_PREVIOUS during a rotation's overlap window; locally only the current value is needed.`
+    : "";
+
+/** How one variable gets its value in a local `.env`. */
+type LocalValue =
+  | { kind: "generated"; value: string }
+  | { kind: "local"; value: string }
+  | { kind: "blank" };
+
+function localValue(
+  e: CatalogEntry,
+  plain: Record<string, string>,
+  generate: (length: number) => string,
+): LocalValue {
+  if (isGenerated(e)) return { kind: "generated", value: generate(generatedLength(e)) };
+  if (e.kind === "plain") {
+    return { kind: "local", value: plain[e.name] ?? e.local?.value ?? e.default ?? "" };
+  }
+  return e.local?.value !== undefined ? { kind: "local", value: e.local.value } : { kind: "blank" };
+}
+
+/** The comment block above a variable in the local `.env`. */
+function localComment(e: CatalogEntry, v: LocalValue): string[] {
+  const lines = [about(e)];
+  if (v.kind === "generated") {
+    lines.push(
+      `Generated for this machine: a fresh random value used nowhere else. \`npx pegasus-secrets env:local --force\` replaces it.${overlapNote(e)}`,
+    );
+  } else if (v.kind === "blank") {
+    lines.push(
+      `FILL IN BY HAND: ${e.local?.instructions ?? "a developer-scoped, non-production value."}`,
+    );
+  } else if (e.local?.instructions) {
+    lines.push(capitalize(e.local.instructions));
+  }
+  return lines.flatMap(commentLines);
+}
+
+/** Names of the variables in each outcome of `renderLocalEnv`. Names only: never values. */
+export interface LocalEnvReport {
+  /** Missing from the file; added. */
+  added: string[];
+  /** Present with a value; left as it was. */
+  kept: string[];
+  /** Present but empty; given the value env:local produces. */
+  filled: string[];
+  /** Present with a different value; replaced because of `--force`. */
+  replaced: string[];
+  /** In the file but not a local catalog variable; left as they were. */
+  extra: string[];
+  /** Still empty after writing: values the developer fills in by hand. */
+  blank: string[];
+}
+
+/** Options of `renderLocalEnv`. */
+export interface LocalEnvOptions {
+  catalog: CatalogEntry[];
+  scope: LocalScope;
+  /** The file as it is now, if it exists. */
+  existing?: ParsedDotenv;
+  /** Replace values env:local produces even where the file has one. Values typed by hand stay. */
+  force?: boolean;
+  /** Plain values of the scope (the staging stack's URLs and settings); default: catalog local values. */
+  plain?: Record<string, string>;
+  /** Source of generated values; default `randomValue` (tests inject a counter to check wiring only). */
+  generate?: (length: number) => string;
+  /** Date shown in the header (YYYY-MM-DD); passed in so rendering stays pure. */
+  date: string;
+}
+
+const SCOPE_NOTE: Record<LocalScope, string> = {
+  local: "Every value is developer-scoped.",
+  staging:
+    "Plain settings (URLs, flags, tuning) come from the staging stack; secrets are generated here or filled in by hand, never copied from staging.",
+};
+
+/**
+ * The local `.env`: a fresh file from the catalog, or the existing file with missing variables added
+ * (and, with `force`, produced values replaced). Existing lines, comments and unknown keys are kept
+ * verbatim. Returns the text and a report of names.
+ */
+export function renderLocalEnv(opts: LocalEnvOptions): { text: string; report: LocalEnvReport } {
+  validateLocalCatalog(opts.catalog);
+  const generate = opts.generate ?? randomValue;
+  const plain = opts.plain ?? {};
+  const entries = localEntries(opts.catalog);
+  const report: LocalEnvReport = {
+    added: [],
+    kept: [],
+    filled: [],
+    replaced: [],
+    extra: [],
+    blank: [],
+  };
+  const lines = opts.existing ? [...opts.existing.lines] : header(opts);
+  const eol = opts.existing?.eol ?? "\n";
+  const appended: string[] = [];
+  for (const e of entries) {
+    const v = localValue(e, plain, generate);
+    const produced = v.kind === "blank" ? "" : v.value;
+    const current = opts.existing?.assignments.get(e.name);
+    if (!current) {
+      if (opts.existing) report.added.push(e.name);
+      appended.push("", ...localComment(e, v), `${e.name}=${formatDotenvValue(produced)}`);
+      if (produced === "") report.blank.push(e.name);
+      continue;
+    }
+    const replace =
+      produced !== "" &&
+      (current.value === "" || (opts.force === true && current.value !== produced));
+    if (replace) {
+      (current.value === "" ? report.filled : report.replaced).push(e.name);
+      lines[current.line - 1] =
+        `${current.exported ? "export " : ""}${e.name}=${formatDotenvValue(produced)}`;
+    } else {
+      report.kept.push(e.name);
+      if (current.value === "") report.blank.push(e.name);
+    }
+  }
+  if (!opts.existing) report.added.push(...entries.map((e) => e.name));
+  const names = new Set(entries.map((e) => e.name));
+  for (const key of opts.existing?.assignments.keys() ?? []) {
+    if (!names.has(key)) report.extra.push(key);
+  }
+  if (opts.existing && appended.length > 0) {
+    lines.push(
+      "",
+      ...commentLines(
+        `Added by \`npx pegasus-secrets env:local\` (scope ${opts.scope}, ${opts.date}).`,
+      ),
+    );
+  }
+  lines.push(...(opts.existing ? appended : appended.slice(1)));
+  return { text: lines.join(eol) + eol, report };
+}
+
+function header(opts: LocalEnvOptions): string[] {
+  return [
+    ...commentLines(
+      `Pegasus local development environment for the API and worker, written by \`npx pegasus-secrets env:local\` (scope ${opts.scope}, ${opts.date}). ${SCOPE_NOTE[opts.scope]}`,
+    ),
+    ...commentLines(
+      "Gitignored and readable by you only (mode 0600): never commit it and never copy it to a server. Production values are never written here. If a value in this file is exposed, rotate it before your next push.",
+    ),
+    "",
+  ];
+}
+
+/** The `.env.example` block of one variable: what it is, how to get a value, and no secret value. */
+function exampleBlock(e: CatalogEntry): string[] {
+  const lines = [about(e)];
+  let value = "";
+  if (isGenerated(e)) {
+    lines.push(
+      `Generated: \`npx pegasus-secrets env:local\` writes a fresh random value of ${generatedLength(e)} characters; by hand, use one of your own (\`openssl rand -base64 48\`).${overlapNote(e)}`,
+    );
+  } else if (e.kind === "secret") {
+    const local = e.local?.value;
+    lines.push(
+      local !== undefined
+        ? `Local service (env:local writes ${local}): ${e.local?.instructions ?? ""}`
+        : `Fill in by hand: ${e.local?.instructions ?? "a developer-scoped, non-production value."}`,
+    );
+  } else {
+    // Plain config is not secret (guide: "Explicitly not secrets"), so its local value is shown.
+    value = e.local?.value ?? e.default ?? "";
+    if (e.local?.instructions) lines.push(capitalize(e.local.instructions));
+  }
+  return [...lines.flatMap(commentLines), `${e.name}=${formatDotenvValue(value)}`];
+}
+
+/** The command that regenerates `.env.example`; named by the staleness test and `--check`. */
+export const EXAMPLE_COMMAND = "npx pegasus-secrets env:example";
+
+/**
+ * `.env.example`: every local variable with its comments, plain defaults, and no secret value.
+ * Deterministic (no date), so a test can tell when the committed file is stale.
+ */
+export function renderExample(catalog: CatalogEntry[]): string {
+  validateLocalCatalog(catalog);
+  const lines = [
+    ...commentLines(
+      `Every variable the Pegasus API and worker read, with how to get a developer-scoped value. Names, comments and plain defaults only: never a secret value. Generated from catalog/index.ts by \`${EXAMPLE_COMMAND}\`; do not edit by hand.`,
+    ),
+    "#",
+    ...commentLines(
+      "Bootstrap your own .env (gitignored, mode 0600) with `npx pegasus-secrets env:local`, or copy this file to .env and fill it in by hand. Developer-scoped, non-production values only: production credentials are never used locally. If a local key is exposed, rotate it before your next push.",
+    ),
+  ];
+  for (const e of localEntries(catalog)) lines.push("", ...exampleBlock(e));
+  return lines.join("\n") + "\n";
+}
