@@ -1,3 +1,5 @@
+import { deliveryRows, DeliveryRow, planDeliveries } from "../model";
+import { overdueWarnings } from "./ops/status";
 import { Evaluation, PlannedResource, REDACTED } from "./evaluate";
 
 /** One accessor grant as declared (read from the IAM resources, not from the model). */
@@ -42,6 +44,11 @@ export interface PlanJson {
     state: string;
     command: string | null;
   }[];
+  /**
+   * One row per variable delivered to a platform (Render, Fly.io, Railway): `value` is
+   * `[secret]` for secrets (a projection of the Secret Manager value) and the value for plain config.
+   */
+  deliveries: (DeliveryRow & { value: string })[];
   outputs: Record<string, unknown>;
   warnings: string[];
 }
@@ -80,7 +87,7 @@ export function accessRows(
 }
 
 /** Builds the JSON plan. Every secret value is already `[secret]` in `ev`. */
-export function planJson(ev: Evaluation): PlanJson {
+export function planJson(ev: Evaluation, opts: { projectDir?: string; now?: Date } = {}): PlanJson {
   const { model, files } = ev;
   const external = new Map(files.external.map((e) => [e.key, e.state]));
   return {
@@ -135,9 +142,44 @@ export function planJson(ev: Evaluation): PlanJson {
           state === "encrypted" ? null : `pulumi config set --secret ${k.key} --stack ${ev.stack}`,
       };
     }),
+    deliveries: planDeliveries(model).flatMap((d) => {
+      const plain = new Map(d.plain.map((v) => [v.key, v.value]));
+      return deliveryRows([d]).map((r) => ({
+        ...r,
+        value: r.kind === "secret" ? REDACTED : (plain.get(r.variable) ?? ""),
+      }));
+    }),
     outputs: ev.outputs,
-    warnings: [],
+    // Production secrets past their rotation period (guide, baseline rule 5), from the operations log.
+    warnings: opts.projectDir
+      ? overdueWarnings(opts.projectDir, model, opts.now ?? new Date())
+      : [],
   };
+}
+
+/** The deliveries section of the summary: per platform and consumer, where and which names. */
+function deliveriesText(rows: PlanJson["deliveries"]): string {
+  if (rows.length === 0) {
+    return "  none: this stack has no `targets` (Render, Fly.io, Railway; docs/platforms.md)";
+  }
+  const groups = new Map<string, PlanJson["deliveries"]>();
+  for (const r of rows) {
+    const k = `${r.target}\u0000${r.consumer}\u0000${r.destination}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const out: string[] = [];
+  for (const group of groups.values()) {
+    const { target, consumer, destination } = group[0];
+    const names = (kind: string) =>
+      group
+        .filter((r) => r.kind === kind)
+        .map((r) => r.variable)
+        .join(", ") || "(none)";
+    out.push(`  ${target} / ${consumer}: ${destination}`);
+    out.push(`    secrets (${REDACTED}): ${names("secret")}`);
+    out.push(`    plain: ${names("plain")}`);
+  }
+  return out.join("\n");
 }
 
 const table = (rows: string[][]): string => {
@@ -232,6 +274,8 @@ export function planText(p: PlanJson): string {
       `${pending.length} external value(s) are not set: \`pulumi up\` refuses to run until each is set with the command shown.`,
     );
   }
+  out.push("", "Platform deliveries (secrets are projections of the Secret Manager values)");
+  out.push(deliveriesText(p.deliveries));
   for (const w of p.warnings) out.push("", `warning: ${w}`);
   out.push("", "Resources by type");
   out.push(table([...counts.entries()].sort().map(([t, n]) => [String(n), t])));

@@ -1,4 +1,6 @@
 export * from "./audit";
 export * from "./identities";
+export * from "./platforms";
+export * from "./rollout";
 export * from "./rotation";
 export * from "./secrets";

@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { GcpConsumer } from "../catalog";
 import {
   DatabaseCredential,
+  DeclaredDelivery,
+  declareDeliveries,
+  declareStaggeredDeliveries,
   GeneratedSecret,
   ManagedSecret,
   RotationNotifications,
@@ -10,7 +13,7 @@ import {
   SecretAuditLogging,
   StorageHmacKey,
 } from "../components";
-import { Model, SecretValueModel } from "../model";
+import { Model, planDeliveries, SecretValueModel } from "../model";
 import { LoadedConfig } from "./config";
 
 /** What differs between stacks; everything else is shared. */
@@ -30,6 +33,8 @@ export interface StackResult {
   model: Model;
   identities: Partial<Record<GcpConsumer, RuntimeIdentity>>;
   secrets: DeclaredSecret[];
+  /** One platform delivery per consumer and target (Render, Fly.io, Railway), in model order. */
+  deliveries: DeclaredDelivery[];
   outputs: Record<string, unknown>;
 }
 
@@ -176,6 +181,19 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
     return { model: s, secret };
   });
 
+  // Platforms receive projections of the values Secret Manager stores, after it stores them (D3, D6).
+  // With `rollout` config (production): one service at a time, each behind a readiness gate.
+  const secretsByName = new Map(secrets.map((d) => [d.model.name, d.secret]));
+  const deliveries = cfg.rollout
+    ? declareStaggeredDeliveries(
+        model,
+        planDeliveries(model),
+        secretsByName,
+        cfg.rollout,
+        cfg.verify?.ready ?? {},
+      ).deliveries
+    : declareDeliveries(planDeliveries(model), secretsByName);
+
   // Stack outputs: names, IDs and identity emails. Never a value.
   const secretIds: Record<string, Record<string, string>> = {};
   for (const s of model.secrets) (secretIds[s.variable] ??= {})[s.scope] = s.secretId;
@@ -191,5 +209,5 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
     ),
     auditLogging: audit ? audit.service : "managed by another stack of this project",
   };
-  return { model, identities, secrets, outputs };
+  return { model, identities, secrets, deliveries, outputs };
 }

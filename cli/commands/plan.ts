@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print one JSON object instead of the summary")
     .action(async (opts: { stack: string; json?: boolean }) => {
       const ev = await evaluate({ projectDir: ctx.projectDir, stack: opts.stack });
-      const plan = planJson(ev);
+      const plan = planJson(ev, { projectDir: ctx.projectDir });
       print(opts.json ? JSON.stringify(plan, null, 2) : planText(plan));
     });
 }

@@ -2,9 +2,22 @@ import { canaryValueGenerator, Evaluation, REDACTED } from "../../cli/evaluate";
 import { accessRows, planJson, planText } from "../../cli/plan";
 import { CATALOG } from "../../catalog";
 import { kebab, shortHash } from "../../components/lib/naming";
+import { planDeliveries } from "../../model";
 import { planStack } from "../helpers";
 
 const K = "pegasus-secrets";
+/** The platform delivery resources (`type::name`) that carry a variable or one that rotates with it. */
+const carriers = (ev: Evaluation, variable: string): string[] => {
+  const carried = new Set(
+    ev.model.secrets
+      .filter((s) => s.variable === variable || s.rotatesWith === variable)
+      .map((s) => s.variable),
+  );
+  const types = { render: "RenderEnvGroup", fly: "FlyAppSecrets", railway: "RailwayVariables" };
+  return planDeliveries(ev.model)
+    .filter((d) => d.secrets.some((s) => carried.has(s.variable)))
+    .map((d) => `pulumi-nodejs:dynamic/pegasus:${types[d.target.platform]}::${d.name}`);
+};
 const byKey = (ev: Evaluation) =>
   new Map(ev.resources.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
 
@@ -177,9 +190,20 @@ describe("rotation by keeper", () => {
         kebab(variable),
         ...(variable === "AWS_SECRET_ACCESS_KEY" ? ["aws-access-key-id", "storage-hmac"] : []),
       ];
+      // D2: the new value also reaches exactly the platform deliveries that carry it.
+      const delivered = carriers(base, variable);
+      expect(delivered.length).toBeGreaterThan(0);
       for (const c of changed) {
         const name = c.split("::")[1];
-        expect(own.some((prefix) => name.startsWith(prefix))).toBe(true);
+        expect(delivered.includes(c) || own.some((prefix) => name.startsWith(prefix))).toBe(true);
+      }
+      // An external value changes only when its operator sets a new one; the others change here.
+      const external = base.model.secrets.some(
+        (s) => s.variable === variable && s.source.kind === "external",
+      );
+      for (const d of delivered) {
+        if (external) expect(changed).not.toContain(d);
+        else expect(changed).toContain(d);
       }
       // A new version named by the new keeper replaces the old one in every value of this variable.
       const versions = changed.filter((c) =>
@@ -206,6 +230,8 @@ describe("rotation by keeper", () => {
       [
         `gcp:secretmanager/secretVersion:SecretVersion::jwt-secret-version-${shortHash("2026-11-29.1")}`,
         `random:index/randomPassword:RandomPassword::jwt-secret-value-${shortHash("2026-11-29.1")}`,
+        // The API's deliveries gain JWT_SECRET_PREVIOUS and the new JWT_SECRET (D2).
+        ...carriers(base, "JWT_SECRET"),
       ].sort(),
     );
     const before = byKey(base);

@@ -1,0 +1,266 @@
+/**
+ * The HTTP client every platform provider uses: bounded retries with jittered exponential backoff
+ * on 429 and 5xx that honour the platform's own retry headers, a timeout per request, and errors
+ * that carry the platform's message but never a credential or a value.
+ *
+ * No Pulumi import and no module state: the dynamic providers are serialized together with what
+ * they call from here (DESIGN.md D6), and settings are read from the environment when a provider
+ * runs, never when the program is compiled.
+ */
+
+/** How requests are timed and retried. `httpSettings()` reads it from the environment. */
+export interface HttpSettings {
+  /** Tries per request, the first included. Default 4. */
+  attempts: number;
+  /** Deadline of one try, response body included. Default 30 000 ms. */
+  timeoutMs: number;
+  /** First backoff step; doubled per retry. Default 500 ms. */
+  baseDelayMs: number;
+  /** Cap of one backoff wait. Default 5 000 ms. */
+  maxDelayMs: number;
+  /**
+   * Longest wait a platform may ask for (`Retry-After`, `Ratelimit-Reset`). A longer one fails at
+   * once with a message saying when to run again, instead of holding `pulumi up`. Default 60 000 ms.
+   */
+  maxRetryAfterMs: number;
+  /** Multiplies every wait (tests shrink real seconds to milliseconds). Default 1. */
+  delayScale: number;
+  sleep: (ms: number) => Promise<void>;
+  /** In [0, 1): the jitter. */
+  random: () => number;
+  /** Epoch milliseconds, for HTTP dates and epoch reset headers. */
+  now: () => number;
+}
+
+const num = (raw: string | undefined, fallback: number, min: number): number => {
+  const n = raw === undefined || raw === "" ? NaN : Number(raw);
+  return Number.isFinite(n) && n >= min ? n : fallback;
+};
+
+/**
+ * Settings from the environment: `PEGASUS_HTTP_ATTEMPTS`, `PEGASUS_HTTP_TIMEOUT_MS`,
+ * `PEGASUS_HTTP_RETRY_BASE_MS`, `PEGASUS_HTTP_RETRY_MAX_MS`, `PEGASUS_HTTP_RETRY_AFTER_MAX_MS`,
+ * `PEGASUS_HTTP_DELAY_SCALE`; anything unset or malformed keeps its default.
+ */
+export function httpSettings(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<HttpSettings> = {},
+): HttpSettings {
+  return {
+    attempts: Math.min(10, Math.floor(num(env.PEGASUS_HTTP_ATTEMPTS, 4, 1))),
+    timeoutMs: num(env.PEGASUS_HTTP_TIMEOUT_MS, 30_000, 1),
+    baseDelayMs: num(env.PEGASUS_HTTP_RETRY_BASE_MS, 500, 0),
+    maxDelayMs: num(env.PEGASUS_HTTP_RETRY_MAX_MS, 5_000, 0),
+    maxRetryAfterMs: num(env.PEGASUS_HTTP_RETRY_AFTER_MAX_MS, 60_000, 0),
+    delayScale: num(env.PEGASUS_HTTP_DELAY_SCALE, 1, 0),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+    now: Date.now,
+    ...overrides,
+  };
+}
+
+/** One API call. */
+export interface ApiRequest {
+  /** `Render`, `Fly.io`, `Railway`: the start of every error message. */
+  platform: string;
+  method: string;
+  /** Base URL + path. Only its path appears in errors. */
+  url: string;
+  /** Includes the credential; never copied into an error. */
+  headers: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Names the call in errors instead of the method and path (GraphQL operations). */
+  label?: string;
+  /**
+   * Whether sending the request twice is harmless, so a timeout or a dropped connection may be
+   * retried. Default: true for GET, PUT and DELETE, false for POST.
+   */
+  idempotent?: boolean;
+  /** Strings that must never appear in an error: the credential and every value sent. */
+  redact?: string[];
+  /** Environment variable of the credential, named in 401/403 errors. */
+  credentialEnv?: string;
+  /** Statuses returned to the caller instead of thrown (404 for "already gone"). */
+  allow?: number[];
+}
+
+/** A completed call. */
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, the raw text when not JSON, or undefined when empty. */
+  body: unknown;
+}
+
+/** What an API error carries besides its message (value-free). */
+export interface ApiErrorInfo {
+  platform: string;
+  status?: number;
+  /** True when the platform refused the credential. */
+  unauthorized?: boolean;
+}
+
+/** Errors thrown by `callApi`: a plain `Error` with value-free fields attached. */
+export type ApiError = Error & ApiErrorInfo;
+
+/** Builds an `ApiError`, scrubbing every redacted string from the message. */
+export function apiError(message: string, info: ApiErrorInfo, redact: string[] = []): ApiError {
+  return Object.assign(new Error(scrub(message, redact)), info);
+}
+
+/** Replaces every occurrence of each redacted string (longest first) with `[secret]`. */
+export function scrub(text: string, redact: string[]): string {
+  let out = text;
+  const needles = redact.filter((r) => typeof r === "string" && r.length >= 4);
+  needles.sort((a, b) => b.length - a.length);
+  for (const needle of needles) out = out.split(needle).join("[secret]");
+  return out;
+}
+
+/**
+ * The wait a 429/503 answer asks for, in ms, or undefined when it names none. Reads `Retry-After`
+ * (seconds or an HTTP date; Fly and Railway), and Render's `Ratelimit-Reset`, whose unit is
+ * UNCONFIRMED (specs/PLATFORM_APIS.md §1: documented as epoch seconds, exemplified as `45`): a
+ * value above one billion is taken as epoch seconds, anything smaller as seconds from now.
+ * Railway's `X-RateLimit-Reset` is only read when no `Retry-After` came with it.
+ */
+export function requestedWaitMs(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter !== null && retryAfter.trim() !== "") {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const at = Date.parse(retryAfter);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  for (const name of ["ratelimit-reset", "x-ratelimit-reset"]) {
+    const raw = headers.get(name);
+    if (raw === null || raw.trim() === "") continue;
+    const n = Number(raw);
+    if (!Number.isFinite(n)) continue;
+    return Math.max(0, n > 1e9 ? n * 1000 - now : n * 1000);
+  }
+  return undefined;
+}
+
+/** Full-jitter exponential backoff for retry number `retry` (1-based). */
+export function backoffMs(retry: number, s: HttpSettings): number {
+  const ceiling = Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(s.random() * ceiling);
+}
+
+/** The message a platform put in its error body: Render `message`, Fly `error`, GraphQL `errors`. */
+export function platformMessage(body: unknown): string | undefined {
+  if (typeof body === "string") return body.trim().slice(0, 300) || undefined;
+  if (!body || typeof body !== "object") return undefined;
+  const b = body as Record<string, unknown>;
+  if (Array.isArray(b.errors)) {
+    const messages = b.errors
+      .map((e) => (e && typeof e === "object" ? (e as { message?: unknown }).message : undefined))
+      .filter((m): m is string => typeof m === "string");
+    if (messages.length > 0) return messages.join("; ").slice(0, 300);
+  }
+  for (const field of ["message", "error"]) {
+    if (typeof b[field] === "string") return (b[field] as string).slice(0, 300);
+  }
+  return undefined;
+}
+
+const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
+
+/**
+ * Sends one request with bounded retries. Returns the response for 2xx and `allow`ed statuses;
+ * otherwise throws an `ApiError` naming the platform, the call, the status and the platform's
+ * message, scrubbed of `redact`.
+ */
+export async function callApi(req: ApiRequest, s: HttpSettings): Promise<ApiResponse> {
+  const method = req.method.toUpperCase();
+  const idempotent = req.idempotent ?? method !== "POST";
+  const what = req.label ?? `${method} ${new URL(req.url).pathname}`;
+  const redact = req.redact ?? [];
+  const fail = (message: string, info: Partial<ApiErrorInfo> = {}): never => {
+    throw apiError(
+      `${req.platform} API: ${what} ${message}`,
+      { platform: req.platform, ...info },
+      redact,
+    );
+  };
+  let lastProblem = "";
+  for (let attempt = 1; attempt <= s.attempts; attempt++) {
+    let res: Response | undefined;
+    let body: unknown;
+    let transportError: string | undefined;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), s.timeoutMs);
+    try {
+      res = await fetch(req.url, {
+        method,
+        headers: {
+          accept: "application/json",
+          ...(req.body === undefined ? {} : { "content-type": "application/json" }),
+          ...req.headers,
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: controller.signal,
+      });
+      const text = await res.text();
+      if (text.length > 0) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = text;
+        }
+      }
+    } catch (err) {
+      transportError = controller.signal.aborted
+        ? `timed out after ${s.timeoutMs} ms`
+        : `failed to connect (${(err as Error).name})`;
+    } finally {
+      clearTimeout(timer);
+    }
+
+    if (transportError !== undefined || !res) {
+      lastProblem = transportError ?? "got no response";
+      if (!idempotent) {
+        fail(
+          `${lastProblem}; not retried because it is not safe to send twice. It may or may not have taken effect: run \`pulumi up\` again.`,
+        );
+      }
+    } else if (res.ok || (req.allow ?? []).includes(res.status)) {
+      return { status: res.status, headers: res.headers, body };
+    } else {
+      const message = platformMessage(body) ?? res.statusText ?? "";
+      if (!RETRYABLE_STATUS(res.status)) {
+        const unauthorized = res.status === 401 || res.status === 403;
+        const hint =
+          unauthorized && req.credentialEnv
+            ? ` Check ${req.credentialEnv}: it must be a valid token with access to this resource.`
+            : "";
+        fail(`answered HTTP ${res.status}: ${message}.${hint}`, {
+          status: res.status,
+          unauthorized,
+        });
+      }
+      lastProblem = `answered HTTP ${res.status}: ${message}`;
+      const asked = requestedWaitMs(res.headers, s.now());
+      if (asked !== undefined && asked > s.maxRetryAfterMs) {
+        fail(
+          `${lastProblem}; the platform asks to wait ${Math.ceil(asked / 1000)} s, longer than this run waits (${Math.ceil(s.maxRetryAfterMs / 1000)} s). Run \`pulumi up\` again later.`,
+          { status: res.status },
+        );
+      }
+      if (attempt < s.attempts) {
+        const wait =
+          asked !== undefined
+            ? asked + Math.floor(s.random() * s.baseDelayMs)
+            : backoffMs(attempt, s);
+        await s.sleep(wait * s.delayScale);
+        continue;
+      }
+      fail(`${lastProblem} (gave up after ${s.attempts} attempts).`, { status: res.status });
+    }
+    if (attempt < s.attempts) await s.sleep(backoffMs(attempt, s) * s.delayScale);
+  }
+  return fail(`${lastProblem} (gave up after ${s.attempts} attempts).`);
+}

@@ -1,0 +1,4 @@
+export * from "./order";
+export * from "./readiness";
+export * from "./readinessGate";
+export * from "./staggered";

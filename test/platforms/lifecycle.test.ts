@@ -1,0 +1,377 @@
+/**
+ * The lifecycle and faults of each platform provider, in-process against its fake (which checks
+ * every request against the platform's published contract). `host.test.ts` repeats a lifecycle
+ * through the SDK's real dynamic-provider host; what neither proves is how the real Render, Fly.io
+ * and Railway behave where their contracts are UNCONFIRMED (docs/platforms.md).
+ */
+import { flyCase, PlatformCase, railwayCase, renderCase, startCase } from "./cases";
+import { Held, nonSecretJson, refresh, setEnv, up, upFailingPartway, value } from "./kit";
+
+const cases: [string, () => PlatformCase][] = [
+  ["render", renderCase],
+  ["fly", flyCase],
+  ["railway", railwayCase],
+];
+
+describe.each(cases)("%s provider", (_name, make) => {
+  const c = make();
+  let stop: () => Promise<void>;
+  beforeAll(async () => {
+    stop = await startCase(c);
+  });
+  afterAll(() => stop());
+  beforeEach(() => {
+    c.fake.clearLog();
+    c.fake.clearFaults();
+  });
+  afterEach(() => {
+    // Every request any test sent matched the platform's contract.
+    expect(c.fake.violations).toEqual([]);
+  });
+
+  const count = (pred: (r: (typeof c.fake.requests)[number]) => boolean) =>
+    c.fake.requests.filter(pred).length;
+  const opCount = (op: string) => count((r) => r.operation === op);
+
+  it("runs a full lifecycle: create, no-op, rotation, drift, removal, delete of owned keys only", async () => {
+    const dest = c.newDest();
+    const secrets = { JWT_SECRET: value(), DATABASE_URL: value(), REDIS_URL: value() };
+    const vars = { PLC_STORAGE_DIR: "/srv/pegasus/test" };
+
+    // Create: one value write (Render creates the group with its variables in one call), then
+    // exactly one activation.
+    let r = await up(c.provider, undefined, c.inputs(dest, secrets, vars));
+    expect(r.action).toBe("create");
+    let held: Held = r.held;
+    expect(c.platformValues(dest, held)).toEqual({ ...secrets, ...vars });
+    expect(count(c.isValueWrite)).toBe(1);
+    expect(c.activations(dest)).toBe(c.activationsPerRun);
+    expect(count(c.isWrite)).toBe(1 + c.activationsPerRun);
+    expect(nonSecretJson(held.outs)).not.toMatch(new RegExp(Object.values(secrets).join("|")));
+
+    // Nothing changed: the diff says so from the state alone, and no request is made.
+    c.fake.clearLog();
+    r = await up(c.provider, held, c.inputs(dest, secrets, vars));
+    expect(r.action).toBe("same");
+    expect(r.changedKeys).toEqual([]);
+    expect(c.fake.requests).toHaveLength(0);
+    // Even an update the engine did not need writes nothing.
+    await c.provider.update!(held.id, held.outs, c.inputs(dest, secrets, vars));
+    expect(count(c.isWrite)).toBe(0);
+
+    // Rotation of one key: the diff names it, and exactly that key is written, then one activation.
+    c.fake.clearLog();
+    const rotated = { ...secrets, JWT_SECRET: value() };
+    r = await up(c.provider, held, c.inputs(dest, rotated, vars));
+    expect(r).toMatchObject({ action: "update", changedKeys: ["JWT_SECRET"] });
+    held = r.held;
+    expect(c.platformValues(dest, held)).toEqual({ ...rotated, ...vars });
+    expect(count(c.isValueWrite)).toBe(c.valueWritesFor(1));
+    expect(c.activations(dest)).toBe(2 * c.activationsPerRun);
+    const written = c.fake.requests
+      .filter(c.isValueWrite)
+      .map((x) => JSON.stringify(x.body ?? x.path));
+    expect(written.join(" ")).not.toContain(secrets.DATABASE_URL);
+
+    // Drift: someone changes a key; a refresh sees it where the platform lets us read (Fly: digest),
+    // and the next update restores exactly that key.
+    c.setOutOfBand(dest, held, "DATABASE_URL", value());
+    held = (await refresh(c.provider, held))!;
+    c.fake.clearLog();
+    r = await up(c.provider, held, c.inputs(dest, rotated, vars));
+    expect(r).toMatchObject({ action: "update", changedKeys: ["DATABASE_URL"] });
+    held = r.held;
+    expect(c.platformValues(dest, held).DATABASE_URL).toBe(rotated.DATABASE_URL);
+    expect(count(c.isValueWrite)).toBe(c.valueWritesFor(1));
+
+    // Someone else's key stays through updates; a key the stack stops delivering is removed.
+    const foreign = value();
+    c.setOutOfBand(dest, held, "SOMEONE_ELSES", foreign);
+    const fewer = { JWT_SECRET: rotated.JWT_SECRET, DATABASE_URL: rotated.DATABASE_URL };
+    r = await up(c.provider, held, c.inputs(dest, fewer, vars));
+    expect(r).toMatchObject({ action: "update", changedKeys: ["REDIS_URL"] });
+    held = r.held;
+    expect(c.platformValues(dest, held)).toEqual({ ...fewer, ...vars, SOMEONE_ELSES: foreign });
+
+    // Delete: only the owned keys go; the foreign one stays (and so does a Render group holding it).
+    c.fake.clearLog();
+    await c.provider.delete!(held.id, held.outs);
+    expect(c.platformValues(dest, held)).toEqual({ SOMEONE_ELSES: foreign });
+    expect(c.activations(dest)).toBe(4 * c.activationsPerRun);
+  });
+
+  it("refuses to take over keys someone else set, unless adoption is configured", async () => {
+    const dest = c.newDest();
+    const theirs = value();
+    c.setOutOfBand(dest, undefined, "JWT_SECRET", theirs);
+    c.setOutOfBand(dest, undefined, "UNRELATED", theirs);
+    c.fake.clearLog();
+    const secrets = { JWT_SECRET: value() };
+    await expect(up(c.provider, undefined, c.inputs(dest, secrets, {}))).rejects.toThrow(
+      /adopt: true/,
+    );
+    expect(count(c.isWrite)).toBe(0);
+
+    const r = await up(c.provider, undefined, c.inputs(dest, secrets, {}, { adopt: true }));
+    expect(c.platformValues(dest, r.held)).toEqual({
+      JWT_SECRET: secrets.JWT_SECRET,
+      UNRELATED: theirs,
+    });
+    await c.provider.delete!(r.held.id, r.held.outs);
+    expect(c.platformValues(dest, r.held)).toEqual({ UNRELATED: theirs });
+  });
+
+  it("retries a 429, honouring the platform's retry header, then succeeds", async () => {
+    const dest = c.newDest();
+    c.fake.failNext({
+      status: 429,
+      match: c.firstRead,
+      ...(c.platform === "fly" ? { headers: { "Retry-After": "1" } } : {}),
+    });
+    const started = Date.now();
+    await up(c.provider, undefined, c.inputs(dest, { JWT_SECRET: value() }, {}));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const reads = c.fake.requests.filter((r) => r.operation === c.firstRead.operation);
+    expect(reads.map((r) => r.status)).toEqual([429, 200]);
+    expect(count(c.isValueWrite)).toBe(1);
+  });
+
+  it("retries a 500 on a write, then succeeds without writing twice", async () => {
+    const dest = c.newDest();
+    c.fake.failNext({ status: 500, match: c.createWrite });
+    const secrets = { JWT_SECRET: value() };
+    await up(c.provider, undefined, c.inputs(dest, secrets, {}));
+    expect(c.platformValues(dest, undefined)).toEqual(secrets);
+    const tries = c.fake.requests.filter((r) => r.fault || r.status === 200 || r.status === 201);
+    expect(tries.filter((r) => c.isValueWrite(r)).map((r) => r.status)).toEqual([
+      500,
+      c.platform === "render" ? 201 : 200,
+    ]);
+  });
+
+  it("gives up on a hung request after the timeout and retries it", async () => {
+    const dest = c.newDest();
+    c.fake.hangNext({ match: c.firstRead });
+    const started = Date.now();
+    await up(c.provider, undefined, c.inputs(dest, { JWT_SECRET: value() }, {}));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(opCount(c.firstRead.operation!)).toBe(2);
+  });
+
+  it("stops at a refused credential with the platform's message, the variable's name and no secret", async () => {
+    const dest = c.newDest();
+    const wrong = `wrong${value()}`;
+    const restore = setEnv({ [c.tokenEnv]: wrong });
+    const secrets = { JWT_SECRET: value() };
+    try {
+      const err = await up(c.provider, undefined, c.inputs(dest, secrets, {})).catch(
+        (e: Error) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      const message = (err as Error).message;
+      expect(message).toMatch(c.platform === "railway" ? /Not Authorized/ : /HTTP 401/);
+      expect(message).toContain(c.tokenEnv);
+      expect(message).not.toContain(wrong);
+      expect(message).not.toContain(secrets.JWT_SECRET);
+      expect(count(c.isWrite)).toBe(0);
+    } finally {
+      restore();
+    }
+  });
+
+  it("names the missing credential variable and makes no request", async () => {
+    const restore = setEnv({ [c.tokenEnv]: undefined });
+    try {
+      await expect(
+        up(c.provider, undefined, c.inputs(c.newDest(), { JWT_SECRET: value() }, {})),
+      ).rejects.toThrow(new RegExp(`^${c.tokenEnv} is not set\\.`));
+      expect(c.fake.requests).toHaveLength(0);
+    } finally {
+      restore();
+    }
+  });
+
+  it("keeps a value the platform echoes in an error out of the message", async () => {
+    const dest = c.newDest();
+    const secrets = { JWT_SECRET: value() };
+    const body =
+      c.platform === "render"
+        ? { id: "bad_request", message: `invalid value ${secrets.JWT_SECRET}` }
+        : c.platform === "fly"
+          ? { error: `invalid value ${secrets.JWT_SECRET}` }
+          : { errors: [{ message: `invalid value ${secrets.JWT_SECRET}` }] };
+    c.fake.failNext({ status: 400, match: c.createWrite, body });
+    const err = await up(c.provider, undefined, c.inputs(dest, secrets, {})).catch((e: Error) => e);
+    expect((err as Error).message).toContain("invalid value [secret]");
+    expect((err as Error).message).not.toContain(secrets.JWT_SECRET);
+  });
+
+  it("converges after a failure midway through a reconcile, with nothing lost or written twice", async () => {
+    const dest = c.newDest();
+    const secrets = { JWT_SECRET: value(), DATABASE_URL: value() };
+    let held = (await up(c.provider, undefined, c.inputs(dest, secrets, {}))).held;
+    const activationsBefore = c.activations(dest);
+    c.fake.clearLog();
+
+    // Rotate both keys; the platform fails part-way: Render on the second key's PUT (the first is
+    // written), Fly on the second machine's update (the bulk write and the first machine are done),
+    // Railway on the redeploy after its single bulk write.
+    const rotated = { JWT_SECRET: value(), DATABASE_URL: value() };
+    if (c.platform === "render") {
+      c.fake.failNext({ status: 400, match: { method: "PUT", path: /\/env-vars\/DATABASE_URL$/ } });
+    } else if (c.platform === "fly") {
+      c.fake.failNext({ status: 400, match: { ...c.activation, path: /\/machines\/m2/ } });
+    } else {
+      c.fake.failNext({ status: 400, match: c.activation });
+    }
+    const failed = await upFailingPartway(c.provider, held, c.inputs(dest, rotated, {}));
+    expect(failed.message).toMatch(/run `pulumi up` again to finish it/);
+    for (const v of [...Object.values(secrets), ...Object.values(rotated)]) {
+      expect(failed.message).not.toContain(v);
+      expect(nonSecretJson(failed.held.outs)).not.toContain(v);
+    }
+    held = failed.held;
+
+    // The next run finishes the job: the diff still sees work, and only what is missing is sent.
+    const r = await up(c.provider, held, c.inputs(dest, rotated, {}));
+    expect(r.action).toBe("update");
+    expect(c.platformValues(dest, r.held)).toEqual(rotated);
+    const valueWrites = c.fake.requests.filter(c.isValueWrite).filter((x) => !x.fault);
+    // Render: one PUT per key in total; Fly and Railway: their one bulk write, never repeated.
+    expect(valueWrites.map((x) => x.path).sort()).toEqual(
+      c.platform === "render"
+        ? [
+            `/env-groups/${held.id}/env-vars/DATABASE_URL`,
+            `/env-groups/${held.id}/env-vars/JWT_SECRET`,
+          ]
+        : [valueWrites[0].path],
+    );
+    // Each service/machine activated exactly once for this change.
+    expect(c.activations(dest) - activationsBefore).toBe(c.activationsPerRun);
+
+    // And then it is settled.
+    const again = await up(c.provider, r.held, c.inputs(dest, rotated, {}));
+    expect(again.action).toBe("same");
+  });
+
+  it("never answers 'no change' while a value is unknown (preview), and never hashes the sentinel", async () => {
+    const dest = c.newDest();
+    const secrets = { JWT_SECRET: value() };
+    const { held } = await up(c.provider, undefined, c.inputs(dest, secrets, {}));
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const d = (await c.provider.diff!(
+      held.id,
+      held.outs,
+      c.inputs(dest, { JWT_SECRET: unknown }, {}),
+    )) as { changes: boolean; changedKeys: string[] };
+    expect(d.changes).toBe(true);
+    expect(d.changedKeys).toEqual(["JWT_SECRET"]);
+  });
+});
+
+describe("activation settings", () => {
+  it("Render: restart instead of deploy, or nothing", async () => {
+    const c = renderCase();
+    const stop = await startCase(c);
+    try {
+      const fake = c.fake as import("../fakes/render").FakeRender;
+      const dest = c.newDest();
+      const secrets = { JWT_SECRET: value() };
+      let r = await up(
+        c.provider,
+        undefined,
+        c.inputs(dest, secrets, {}, { activation: "restart" }),
+      );
+      expect(fake.restartsFor(dest.serviceId)).toHaveLength(1);
+      expect(fake.deploysFor(dest.serviceId)).toHaveLength(0);
+      r = await up(
+        c.provider,
+        r.held,
+        c.inputs(dest, { JWT_SECRET: value() }, {}, { activation: "none" }),
+      );
+      expect(r.action).toBe("update");
+      expect(fake.restartsFor(dest.serviceId)).toHaveLength(1);
+      expect(fake.deploysFor(dest.serviceId)).toHaveLength(0);
+      expect(c.fake.violations).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("Fly.io: stage writes the secrets and leaves the machines alone; machines that are stopped stay stopped", async () => {
+    const c = flyCase();
+    const stop = await startCase(c);
+    try {
+      const fake = c.fake as import("../fakes/fly").FakeFly;
+      const dest = c.newDest();
+      const r = await up(
+        c.provider,
+        undefined,
+        c.inputs(dest, { JWT_SECRET: value() }, {}, { activation: "stage" }),
+      );
+      expect(fake.machineUpdates(dest.app)).toEqual([]);
+      expect(r.held.outs).toMatchObject({
+        secretsVersion: fake.secretsVersion(dest.app),
+        pendingMachineIds: [],
+      });
+      await up(c.provider, r.held, c.inputs(dest, { JWT_SECRET: value() }, {}));
+      const updates = c.fake.requests.filter((x) => x.operation === "Machines_update");
+      expect(updates.map((x) => (x.body as { skip_launch?: boolean }).skip_launch)).toEqual([
+        undefined,
+        true,
+      ]);
+      for (const u of fake.machineUpdates(dest.app)) {
+        expect(u).toMatchObject({
+          minSecretsVersion: fake.secretsVersion(dest.app),
+          configChanged: false,
+        });
+      }
+      expect(c.fake.violations).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it("Railway: writes with deploys skipped, then exactly one redeploy, or none", async () => {
+    const c = railwayCase();
+    const stop = await startCase(c);
+    try {
+      const fake = c.fake as import("../fakes/railway").FakeRailway;
+      const dest = c.newDest();
+      const r = await up(
+        c.provider,
+        undefined,
+        c.inputs(dest, { JWT_SECRET: value() }, { PLC_STORAGE_DIR: "/x" }),
+      );
+      const deployments = fake.deploymentsFor(dest.serviceId).filter((d) => d.trigger !== "seed");
+      expect(deployments.map((d) => [d.trigger, d.automatic])).toEqual([
+        ["serviceInstanceRedeploy", false],
+      ]);
+      const upserts = c.fake.requests.filter(
+        (x) => x.operation === "PegasusVariableCollectionUpsert",
+      );
+      expect(
+        upserts.map(
+          (x) => (x.body as { variables: { input: Record<string, unknown> } }).variables.input,
+        ),
+      ).toEqual([expect.objectContaining({ serviceId: dest.serviceId, skipDeploys: true })]);
+      await up(
+        c.provider,
+        r.held,
+        c.inputs(dest, { JWT_SECRET: value() }, { PLC_STORAGE_DIR: "/x" }, { activation: "none" }),
+      );
+      expect(fake.deploymentsFor(dest.serviceId).filter((d) => d.trigger !== "seed")).toHaveLength(
+        1,
+      );
+      // Only the service's variables: the environment's shared ones are never touched.
+      expect(
+        fake.variablesOf({ projectId: dest.projectId, environmentId: dest.environmentId }),
+      ).toEqual({});
+      expect(c.fake.violations).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
+});
