@@ -2,9 +2,38 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../model";
 import { CliContext, defaultContext } from "./context";
 import * as plan from "./commands/plan";
+import * as envLocal from "./commands/envLocal";
+import * as policyCheck from "./commands/policyCheck";
+import * as accessDiff from "./commands/accessDiff";
+import * as lintManifests from "./commands/lintManifests";
+import * as docs from "./commands/docs";
+import * as rotate from "./commands/rotate";
+import * as finalize from "./commands/finalize";
+import * as verify from "./commands/verify";
+import * as rotationStatus from "./commands/rotationStatus";
+import * as breakGlass from "./commands/breakGlass";
+import * as freeze from "./commands/freeze";
+import * as evidence from "./commands/evidence";
+import * as opsLog from "./commands/opsLog";
 
 /** Every command module registers itself here. */
-const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [plan];
+const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [
+  plan,
+  envLocal,
+  policyCheck,
+  accessDiff,
+  lintManifests,
+  docs,
+  // The rotation runbook and break-glass (docs/runbook.md).
+  rotate,
+  finalize,
+  verify,
+  rotationStatus,
+  breakGlass,
+  freeze,
+  evidence,
+  opsLog,
+];
 
 /** Builds the `pegasus-secrets` CLI. */
 export function buildCli(ctx: CliContext = defaultContext()): Command {
