@@ -1,6 +1,6 @@
 /**
  * One "case" per platform: its fake, a fresh destination per test, how to read what the platform
- * holds, and what a create, a rotation and an activation cost in requests. `lifecycle.test.ts`
+ * holds, and what a create, a rotation and an activation cost in requests. `lifecycle.spec.ts`
  * runs the same lifecycle and faults against all three, so the platforms cannot drift apart.
  */
 import { randomBytes, randomUUID } from "crypto";

@@ -3,7 +3,7 @@
  * URL, canary token, fast HTTP timing), generated values, and an in-process driver that calls a
  * dynamic provider in the engine's order (check, diff, create/update/delete, read).
  *
- * The in-process driver exercises the providers' logic against the fakes quickly; `host.test.ts`
+ * The in-process driver exercises the providers' logic against the fakes quickly; `host.spec.ts`
  * runs the same providers serialized, through the SDK's real dynamic-provider host.
  */
 import { randomBytes } from "crypto";

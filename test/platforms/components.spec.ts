@@ -1,6 +1,6 @@
 /**
  * What the platform components refuse, before declaring anything. What they declare is checked on
- * the real program in targets.test.ts (plan) and host.test.ts (the SDK's own loader).
+ * the real program in targets.spec.ts (plan) and host.spec.ts (the SDK's own loader).
  */
 import * as pulumi from "@pulumi/pulumi";
 import {

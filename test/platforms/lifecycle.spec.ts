@@ -1,6 +1,6 @@
 /**
  * The lifecycle and faults of each platform provider, in-process against its fake (which checks
- * every request against the platform's published contract). `host.test.ts` repeats a lifecycle
+ * every request against the platform's published contract). `host.spec.ts` repeats a lifecycle
  * through the SDK's real dynamic-provider host; what neither proves is how the real Render, Fly.io
  * and Railway behave where their contracts are UNCONFIRMED (docs/platforms.md).
  */

@@ -10,7 +10,7 @@ import {
   tempProject,
 } from "./helpers";
 
-/** A verify entry as `verify` records it (the verify command itself is tested in verify.test.ts). */
+/** A verify entry as `verify` records it (the verify command itself is tested in verify.spec.ts). */
 const verified = (
   p: TempProject,
   stack: string,

@@ -1,5 +1,5 @@
 // The policy core (policy/rules.ts), one block per policy: a compliant case, a violating case and a
-// missing-property case. The same functions run in the @pulumi/policy pack (policyPack.test.ts runs
+// missing-property case. The same functions run in the @pulumi/policy pack (policyPack.spec.ts runs
 // them through the real policy host) and in the offline `policy-check`.
 import {
   checkStack,

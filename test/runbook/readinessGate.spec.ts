@@ -179,7 +179,7 @@ describe("serialized, loaded the way the SDK's dynamic-provider host loads it", 
   });
 });
 
-describe("the rollout order (the declared graph is checked in walkthrough.test.ts)", () => {
+describe("the rollout order (the declared graph is checked in walkthrough.spec.ts)", () => {
   it("orders the delivered services by rollout.order and refuses one left out", () => {
     expect(rolloutSteps(["worker", "api"], ["api", "worker"])).toEqual([
       { service: "worker", after: null },
