@@ -6,7 +6,10 @@
  *   flat <n>       the same resources declared directly with the SDK: no catalog, model or components
  */
 import * as path from "path";
-import * as gcp from "@pulumi/gcp";
+import * as projects from "@pulumi/gcp/projects";
+import * as pubsub from "@pulumi/gcp/pubsub";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CatalogEntry } from "../catalog";
@@ -62,17 +65,17 @@ async function main(): Promise<number> {
 function flat(n: number, project: string): Record<string, unknown> {
   const accounts = ["api", "worker", "ci"].map(
     (c) =>
-      new gcp.serviceaccount.Account(`${c}-identity`, {
+      new serviceaccount.Account(`${c}-identity`, {
         project,
         accountId: `staging-${c}`,
         displayName: c,
       }),
   );
-  const topic = new gcp.pubsub.Topic("secret-rotation", {
+  const topic = new pubsub.Topic("secret-rotation", {
     project,
     name: "staging-secret-rotation",
   });
-  new gcp.projects.IAMAuditConfig("secret-audit", {
+  new projects.IAMAuditConfig("secret-audit", {
     project,
     service: "secretmanager.googleapis.com",
     auditLogConfigs: [
@@ -87,19 +90,19 @@ function flat(n: number, project: string): Record<string, unknown> {
       special: false,
       keepers: { generation: "initial" },
     });
-    const secret = new gcp.secretmanager.Secret(`s${i}`, {
+    const secret = new secretmanager.Secret(`s${i}`, {
       project,
       secretId: `staging-s${i}`,
       replication: { auto: {} },
       rotation: { rotationPeriod: "7776000s", nextRotationTime: "2027-03-01T00:00:00Z" },
       topics: [{ name: topic.id }],
     });
-    new gcp.secretmanager.SecretVersion(`s${i}-version`, {
+    new secretmanager.SecretVersion(`s${i}-version`, {
       secret: secret.id,
       secretData: pw.result,
       deletionPolicy: "DISABLE",
     });
-    new gcp.secretmanager.SecretIamBinding(`s${i}-accessors`, {
+    new secretmanager.SecretIamBinding(`s${i}-accessors`, {
       project,
       secretId: secret.secretId,
       role: "roles/secretmanager.secretAccessor",

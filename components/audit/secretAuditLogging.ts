@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as projects from "@pulumi/gcp/projects";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Arguments of {@link SecretAuditLogging}. */
@@ -23,7 +23,7 @@ export class SecretAuditLogging extends pulumi.ComponentResource {
 
   constructor(name: string, args: SecretAuditLoggingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pegasus:audit:SecretAuditLogging", name, {}, opts);
-    const config = new gcp.projects.IAMAuditConfig(
+    const config = new projects.IAMAuditConfig(
       name,
       {
         project: args.project,

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import { PATTERNS } from "../lib/naming";
 
@@ -38,7 +38,7 @@ export class RuntimeIdentity extends pulumi.ComponentResource {
       throw new Error(`\`email\` "${args.email}" must be ${PATTERNS.serviceAccountEmail.rule}.`);
     }
     if (args.accountId !== undefined) {
-      const account = new gcp.serviceaccount.Account(
+      const account = new serviceaccount.Account(
         name,
         {
           project: args.project,

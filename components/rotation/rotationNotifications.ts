@@ -1,4 +1,5 @@
-import * as gcp from "@pulumi/gcp";
+import * as projects from "@pulumi/gcp/projects";
+import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
 import { PATTERNS } from "../lib/naming";
 
@@ -18,7 +19,7 @@ export class RotationNotifications extends pulumi.ComponentResource {
   /** Topic ID `projects/<project>/topics/<name>`, as `Secret.topics[].name` wants it. */
   public readonly topicId: pulumi.Output<string>;
   /** The publisher grant: secrets with rotation must be created after it (GCP checks publish rights). */
-  public readonly publisherGrant: gcp.pubsub.TopicIAMMember;
+  public readonly publisherGrant: pubsub.TopicIAMMember;
 
   constructor(
     name: string,
@@ -36,17 +37,17 @@ export class RotationNotifications extends pulumi.ComponentResource {
       if (!PATTERNS.labelValue.re.test(v))
         throw new Error(`\`labels\` value "${v}" must be ${PATTERNS.labelValue.rule}.`);
     }
-    const topic = new gcp.pubsub.Topic(
+    const topic = new pubsub.Topic(
       name,
       { project: args.project, name: args.topicName, labels: args.labels },
       { parent: this },
     );
-    const agent = new gcp.projects.ServiceIdentity(
+    const agent = new projects.ServiceIdentity(
       `${name}-agent`,
       { project: args.project, service: "secretmanager.googleapis.com" },
       { parent: this },
     );
-    this.publisherGrant = new gcp.pubsub.TopicIAMMember(
+    this.publisherGrant = new pubsub.TopicIAMMember(
       `${name}-publisher`,
       {
         project: args.project,

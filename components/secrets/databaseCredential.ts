@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecret } from "./generatedSecret";
 
@@ -43,7 +43,7 @@ export class DatabaseCredential extends pulumi.ComponentResource {
       { keeper: args.keeper, length: args.length },
       { parent: this },
     );
-    const user = new gcp.sql.User(
+    const user = new sql.User(
       name,
       {
         project: args.project,

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as pulumi from "@pulumi/pulumi";
 import { PATTERNS, shortHash } from "../lib/naming";
 
@@ -79,7 +79,7 @@ export class ManagedSecret extends pulumi.ComponentResource {
       throw new Error("`previous.keeper` must differ from `current.keeper`.");
     }
 
-    const secret = new gcp.secretmanager.Secret(
+    const secret = new secretmanager.Secret(
       name,
       {
         project: args.project,
@@ -113,7 +113,7 @@ export class ManagedSecret extends pulumi.ComponentResource {
     // One version per live value, named by its keeper: a rotation adds the new version, and removing the
     // old one disables it (deletionPolicy DISABLE) instead of destroying it (DESIGN.md D3).
     const version = (g: SecretGeneration, dependsOn?: pulumi.Resource[]) =>
-      new gcp.secretmanager.SecretVersion(
+      new secretmanager.SecretVersion(
         `${name}-version-${shortHash(g.keeper)}`,
         {
           secret: secret.id,
@@ -128,7 +128,7 @@ export class ManagedSecret extends pulumi.ComponentResource {
     const current = version(args.current, previous ? [previous] : undefined);
 
     if (args.accessors.length > 0) {
-      new gcp.secretmanager.SecretIamBinding(
+      new secretmanager.SecretIamBinding(
         `${name}-accessors`,
         {
           project: args.project,

@@ -1,4 +1,4 @@
-import * as gcp from "@pulumi/gcp";
+import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { shortHash } from "../lib/naming";
 
@@ -24,7 +24,7 @@ export class StorageHmacKey extends pulumi.ComponentResource {
 
   constructor(name: string, args: StorageHmacKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pegasus:secrets:StorageHmacKey", name, {}, opts);
-    const key = new gcp.storage.HmacKey(
+    const key = new storage.HmacKey(
       `${name}-${shortHash(args.keeper)}`,
       { project: args.project, serviceAccountEmail: args.serviceAccountEmail },
       { parent: this, additionalSecretOutputs: ["secret"] },

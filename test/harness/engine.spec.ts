@@ -10,8 +10,6 @@ import {
   Registration,
   RunResult,
   StagedDir,
-  UNKNOWN,
-  isSecret,
   jsToStruct,
   makeUrn,
   runProgram,
@@ -114,31 +112,6 @@ describe("runProgram", () => {
         dryRun: false,
         region: `harness:index:getRegion/${label}`,
       });
-    },
-    TEST_TIMEOUT_MS,
-  );
-
-  test(
-    "pulumi preview: --dry-run, no ids, unknown outputs stay unknown",
-    async () => {
-      const r = await runProgram({
-        projectDir: staged.dir,
-        stack: STACK,
-        config: { token: rand() },
-        secretKeys: ["token"],
-        preview: true,
-        outputs: (reg) => (reg.type === "harness:index:Widget" ? { serial: UNKNOWN } : undefined),
-        invoke: () => ({ region: "r" }),
-        env: FAST,
-        timeoutMs: RUN_TIMEOUT_MS,
-      });
-
-      expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
-      expect(find(r, "harness:index:Widget").id).toBe("");
-      expect(r.stackOutputs["dryRun"]).toBe(true);
-      expect(isSecret(r.stackOutputs["widgetToken"])).toBe(true);
-      // An unknown secret output reaches the stack as the unknown sentinel.
-      expect(r.stackOutputs["widgetSerial"]).toBe(UNKNOWN);
     },
     TEST_TIMEOUT_MS,
   );
