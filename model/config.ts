@@ -255,11 +255,9 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     return v === "true";
   };
 
-  const gcpProject =
-    str("gcp:project", true, PATTERNS.gcpProject, "my-gcp-project") ?? "";
+  const gcpProject = str("gcp:project", true, PATTERNS.gcpProject, "my-gcp-project") ?? "";
   const owner = str(key("owner"), true, PATTERNS.label, "platform") ?? "";
-  const secretIdPrefix =
-    str(key("secretIdPrefix"), false, PATTERNS.secretIdPrefix, stack) ?? stack;
+  const secretIdPrefix = str(key("secretIdPrefix"), false, PATTERNS.secretIdPrefix, stack) ?? stack;
 
   const ttlRaw = raw.get(key("versionDestroyTtlDays"));
   let versionDestroyTtlDays = 7;

@@ -15,23 +15,37 @@ function measure(args) {
   let last;
   for (let i = 0; i < RUNS; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [...register, child, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [...register, child, ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0) throw new Error(`bench ${args.join(" ")} failed: ${r.stderr.trim()}`);
     last = JSON.parse(r.stdout.trim().split("\n").pop());
     times.push(ms);
   }
   times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], mib: last.maxRssKiB / 1024, resources: last.resources };
+  return {
+    ms: times[Math.floor(times.length / 2)],
+    mib: last.maxRssKiB / 1024,
+    resources: last.resources,
+  };
 }
 
 const row = (label, m, base) =>
   `${label.padEnd(22)} ${String(m.resources).padStart(6)} ${m.ms.toFixed(0).padStart(9)} ${m.mib.toFixed(0).padStart(9)}` +
-  (base ? `   ${(m.ms / base.ms).toFixed(2).padStart(5)}x time  ${(m.mib / base.mib).toFixed(2).padStart(5)}x memory` : "");
+  (base
+    ? `   ${(m.ms / base.ms).toFixed(2).padStart(5)}x time  ${(m.mib / base.mib).toFixed(2).padStart(5)}x memory`
+    : "");
 
-console.log(`node ${process.version}, ${require("os").cpus().length} cores, median of ${RUNS} runs per line`);
-console.log(`${"measurement".padEnd(22)} ${"res.".padStart(6)} ${"time ms".padStart(9)} ${"peak MiB".padStart(9)}   vs flat SDK program`);
-for (const stack of ["staging", "production"]) console.log(row(`plan --stack ${stack}`, measure(["plan", stack])));
+console.log(
+  `node ${process.version}, ${require("os").cpus().length} cores, median of ${RUNS} runs per line`,
+);
+console.log(
+  `${"measurement".padEnd(22)} ${"res.".padStart(6)} ${"time ms".padStart(9)} ${"peak MiB".padStart(9)}   vs flat SDK program`,
+);
+for (const stack of ["staging", "production"])
+  console.log(row(`plan --stack ${stack}`, measure(["plan", stack])));
 for (const n of [10, 100, 1000]) {
   const flat = measure(["flat", String(n)]);
   const model = measure(["model", String(n)]);

@@ -19,7 +19,8 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
     const files = readStackConfig(PROJECT_DIR, "staging");
     const plan = await planStack("staging");
     const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(files.values)) if (!files.secretKeys.includes(k)) config[k] = v;
+    for (const [k, v] of Object.entries(files.values))
+      if (!files.secretKeys.includes(k)) config[k] = v;
     const canaries: string[] = [];
     const secretKeys: string[] = [];
     for (const { key } of plan.model.externalKeys) {
@@ -36,7 +37,9 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
       config,
       secretKeys,
       outputs: (reg) =>
-        reg.type === "random:index/randomPassword:RandomPassword" ? { result: generated } : undefined,
+        reg.type === "random:index/randomPassword:RandomPassword"
+          ? { result: generated }
+          : undefined,
       timeoutMs: 90_000,
       env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
     });
@@ -51,7 +54,9 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
       .sort();
     expect(registered).toEqual(plan.resources.map((x) => `${x.type}::${x.name}`).sort());
 
-    const versions = r.resources.filter((x) => x.type === "gcp:secretmanager/secretVersion:SecretVersion");
+    const versions = r.resources.filter(
+      (x) => x.type === "gcp:secretmanager/secretVersion:SecretVersion",
+    );
     expect(versions.length).toBe(plan.model.secrets.length);
     for (const v of versions) expect(isWireSecret(v.inputs.secretData)).toBe(true);
 
