@@ -144,7 +144,7 @@ describe("pull_request.yml", () => {
     const r = runs(pr.jobs.check);
     for (const cmd of [
       "npm ci",
-      "npm run lint --if-present",
+      "npm run lint",
       "npm run build",
       "npm run scan",
       "npx jest --ci",
