@@ -12,6 +12,6 @@ module.exports = {
     ],
   },
   testTimeout: 20000,
-  // Jest defaults to one worker on a 2-core machine; the suite is mostly waiting on module loads.
-  maxWorkers: 2,
+  // One worker per suite (test/suites/specs.ts); Jest would default to one on two cores.
+  maxWorkers: 3,
 };

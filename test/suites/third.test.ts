@@ -1,0 +1,3 @@
+import { runSuite } from "./specs";
+
+runSuite("third");
