@@ -40,6 +40,7 @@ import {
   jsToStruct,
   killChild,
   locateModule,
+  readPluginPort,
   secret,
   startFakeEngine,
   structToJs,
@@ -320,19 +321,6 @@ export function annotateSecrets(outs: Record<string, unknown>, ins: Record<strin
 // Process and RPC plumbing.
 // ------------------------------------------------------------------------------------------------
 
-/** The engine's `parsePort`: the first stdout line, minus terminal progress escape codes. */
-function parsePort(line: string): number {
-  const cleaned = line
-    .replaceAll("\x1b]9;4;3;\x1b\\", "")
-    .replaceAll("\x1b]9;4;0;\x1b\\", "")
-    .trim();
-  const port = Number(cleaned);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new Error(`plugin wrote an invalid port to stdout: ${JSON.stringify(line)}`);
-  }
-  return port;
-}
-
 /** Reads the `grpc-status-details-bin` that the host attaches to a partially failed create. */
 function initFailureOf(err: grpc.ServiceError): ResourceInitFailure | undefined {
   const raw = err.metadata?.get("grpc-status-details-bin")?.[0];
@@ -421,47 +409,8 @@ export async function startDynamicProviderHost(
     child = proc;
     proc.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
 
-    const port = await new Promise<number>((resolve, reject) => {
-      let first = "";
-      let done = false;
-      const finish = (err: Error | undefined, p?: number): void => {
-        if (done) {
-          return;
-        }
-        done = true;
-        clearTimeout(timer);
-        if (err) {
-          reject(err);
-        } else {
-          resolve(p as number);
-        }
-      };
-      const timer = setTimeout(
-        () =>
-          finish(new Error(`dynamic provider host printed no port within ${startTimeoutMs} ms`)),
-        startTimeoutMs,
-      );
-      proc.stdout?.on("data", (d: Buffer) => {
-        if (done) {
-          stdout += d.toString();
-          return;
-        }
-        first += d.toString();
-        const nl = first.indexOf("\n");
-        if (nl >= 0) {
-          stdout += first.slice(nl + 1);
-          try {
-            finish(undefined, parsePort(first.slice(0, nl)));
-          } catch (e) {
-            finish(e as Error);
-          }
-        }
-      });
-      // "close" rather than "exit": stderr is complete by then, for the error message.
-      proc.once("close", (code) =>
-        finish(new Error(`dynamic provider host exited (${code}) before its port`)),
-      );
-      proc.once("error", (e) => finish(e));
+    const port = await readPluginPort(proc, "dynamic provider host", startTimeoutMs, (out) => {
+      stdout += out;
     });
 
     const address = `127.0.0.1:${port}`;

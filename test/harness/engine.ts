@@ -845,6 +845,65 @@ export function baseEnv(): Record<string, string> {
 }
 
 /** Kills a child if still running; resolves once it has exited or after `graceMs`. */
+/** The engine's `parsePort`: the first stdout line, minus terminal progress escape codes. */
+function parsePort(line: string): number {
+  const cleaned = line
+    .replaceAll("\x1b]9;4;3;\x1b\\", "")
+    .replaceAll("\x1b]9;4;0;\x1b\\", "")
+    .trim();
+  const port = Number(cleaned);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`plugin wrote an invalid port to stdout: ${JSON.stringify(line)}`);
+  }
+  return port;
+}
+
+/**
+ * Reads a plugin's gRPC port the way the engine does: the first line it writes to stdout. Everything
+ * after that line goes to `onStdout`. Fails if the process exits first or prints no port in time.
+ */
+export function readPluginPort(
+  proc: ReturnType<typeof spawn>,
+  what: string,
+  timeoutMs: number,
+  onStdout: (text: string) => void,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let first = "";
+    let done = false;
+    const finish = (err: Error | undefined, p?: number): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(p as number);
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`${what} printed no port within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    proc.stdout?.on("data", (d: Buffer) => {
+      if (done) {
+        onStdout(d.toString());
+        return;
+      }
+      first += d.toString();
+      const nl = first.indexOf("\n");
+      if (nl >= 0) {
+        onStdout(first.slice(nl + 1));
+        try {
+          finish(undefined, parsePort(first.slice(0, nl)));
+        } catch (e) {
+          finish(e as Error);
+        }
+      }
+    });
+    // "close" rather than "exit": stderr is complete by then, for the error message.
+    proc.once("close", (code) => finish(new Error(`${what} exited (${code}) before its port`)));
+    proc.once("error", (e) => finish(e));
+  });
+}
+
 export function killChild(child: ReturnType<typeof spawn>, graceMs = 2_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve();

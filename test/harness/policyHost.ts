@@ -34,6 +34,7 @@ import {
   killChild,
   locateModule,
   makeUrn,
+  readPluginPort,
   startFakeEngine,
   structToJs,
 } from "./engine";
@@ -311,47 +312,8 @@ export async function startPolicyHost(opts: PolicyHostOptions): Promise<PolicyHo
     child = proc;
     proc.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
 
-    const port = await new Promise<number>((resolve, reject) => {
-      let first = "";
-      let done = false;
-      const finish = (err: Error | undefined, p?: number): void => {
-        if (done) {
-          return;
-        }
-        done = true;
-        clearTimeout(timer);
-        if (err) {
-          reject(err);
-        } else {
-          resolve(p as number);
-        }
-      };
-      const timer = setTimeout(
-        () => finish(new Error(`policy pack printed no port within ${startTimeoutMs} ms`)),
-        startTimeoutMs,
-      );
-      proc.stdout?.on("data", (d: Buffer) => {
-        if (done) {
-          stdout += d.toString();
-          return;
-        }
-        first += d.toString();
-        const nl = first.indexOf("\n");
-        if (nl >= 0) {
-          stdout += first.slice(nl + 1);
-          const n = Number(first.slice(0, nl).trim());
-          if (Number.isInteger(n) && n > 0 && n <= 65535) {
-            finish(undefined, n);
-          } else {
-            finish(new Error(`policy pack wrote an invalid port: ${JSON.stringify(first)}`));
-          }
-        }
-      });
-      // "close" rather than "exit": stderr is complete by then, for the error message.
-      proc.once("close", (code) =>
-        finish(new Error(`policy pack exited (${code}) before its port`)),
-      );
-      proc.once("error", (e) => finish(e));
+    const port = await readPluginPort(proc, "policy pack", startTimeoutMs, (out) => {
+      stdout += out;
     });
 
     const address = `127.0.0.1:${port}`;
