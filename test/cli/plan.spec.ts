@@ -39,15 +39,15 @@ describe("pegasus-secrets plan", () => {
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("prints the JSON plan of staging through the package's bin, every value redacted", async () => {
+  it("prints the whole JSON plan of staging through the package's bin into a slow pipe, every value redacted", async () => {
+    // The plan is larger than a pipe's buffer: a reader that starts late must still get all of it.
+    const bin = path.join(PROJECT_DIR, "bin/pegasus-secrets.js");
     const { stdout } = await run(
-      process.execPath,
-      [path.join(PROJECT_DIR, "bin/pegasus-secrets.js"), "plan", "--stack", "staging", "--json"],
-      {
-        cwd: os.tmpdir(),
-        maxBuffer: 64 * 1024 * 1024,
-      },
+      "sh",
+      ["-c", `"$0" "$1" plan --stack staging --json | (sleep 1; cat)`, process.execPath, bin],
+      { cwd: os.tmpdir(), maxBuffer: 64 * 1024 * 1024 },
     );
+    expect(stdout.length).toBeGreaterThan(65536);
     const plan = JSON.parse(stdout);
     expect(plan.stack).toBe("staging");
     expect(plan.resources.length).toBeGreaterThan(50);
