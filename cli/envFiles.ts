@@ -1,15 +1,20 @@
 import { randomBytes } from "crypto";
-import { CatalogEntry, Consumer } from "../catalog";
-import { IssueList, validateCatalog } from "../model";
+import { CatalogEntry } from "../catalog";
+import {
+  generatedLength,
+  isGenerated,
+  LOCAL_CONSUMERS,
+  localEntries,
+  validateCatalog,
+} from "../model";
+
+export { generatedLength, isGenerated, isLocalServiceUrl, localEntries } from "../model";
 
 /**
  * Pure rendering of the local `.env` and the committed `.env.example` from the catalog (the guide's
  * "Local development" rules). No file system, no git, no clock: `cli/commands/envLocal.ts` does the
  * I/O, so every rule here is tested without touching a disk.
  */
-
-/** Consumers an application developer runs on their machine. CI and mobile never read a local `.env`. */
-export const LOCAL_CONSUMERS: readonly Consumer[] = ["api", "worker"];
 
 /**
  * Scopes `env:local` accepts. `local`: everything developer-scoped. `staging`: the same secrets
@@ -32,102 +37,11 @@ export function parseLocalScope(name: string): LocalScope {
   );
 }
 
-/** Variables of a local `.env`: everything the API or the worker reads, in catalog order. */
-export const localEntries = (catalog: CatalogEntry[]): CatalogEntry[] =>
-  catalog.filter((e) => e.consumers.some((c) => LOCAL_CONSUMERS.includes(c)));
-
-/** A secret `env:local` generates itself: its catalog sources include `generated`. */
-export const isGenerated = (e: CatalogEntry): boolean =>
-  e.kind === "secret" && e.sources.includes("generated");
-
-/** Length of a generated local value; the catalog's `length`, as in the deployed `RandomPassword`. */
-export const generatedLength = (e: CatalogEntry): number =>
-  (e.kind === "secret" ? e.length : undefined) ?? 32;
-
 /** A fresh random value of `length` URL-safe characters (no quoting needed in a dotenv file). */
 export const randomValue = (length: number): string =>
   randomBytes(Math.ceil((length * 3) / 4) + 1)
     .toString("base64url")
     .slice(0, length);
-
-const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
-
-/** A secret's catalog local value may only be a service on the developer's machine, with no credentials. */
-export function isLocalServiceUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return (
-    url.username === "" &&
-    url.password === "" &&
-    LOOPBACK_HOSTS.includes(url.hostname) &&
-    !/pass|secret|token|auth|key/i.test(url.search)
-  );
-}
-
-/**
- * Checks the catalog, then that it says how every local variable gets its value, and that no catalog local
- * value could be a credential. Throws a `ConfigError` naming each entry and the fix. Never echoes a
- * secret's local value: a mistaken one might be a real credential.
- */
-export function validateLocalCatalog(catalog: CatalogEntry[]): void {
-  validateCatalog(catalog); // the guide's own rules first (no secret for mobile, ...), as the stacks do
-  const issues = new IssueList();
-  const local = new Set(localEntries(catalog));
-  for (const e of catalog) {
-    const at = `catalog[${e.name}].local`;
-    const value = e.local?.value;
-    if (!local.has(e)) {
-      if (e.local) {
-        issues.add(
-          at,
-          "neither the API nor the worker reads this variable, so it never goes in a local .env.",
-          `remove \`local\` from ${e.name} in catalog/index.ts.`,
-        );
-      }
-      continue;
-    }
-    if (value !== undefined && /[\r\n]/.test(value)) {
-      issues.add(`${at}.value`, "spans several lines.", "keep the local value on one line.");
-    }
-    if (e.kind === "plain") {
-      if (value === undefined && e.default === undefined) {
-        issues.add(
-          `${at}.value`,
-          "plain config without a `default` needs a local value for env:local.",
-          `add \`local: { value: "..." }\` to ${e.name} in catalog/index.ts.`,
-        );
-      }
-    } else if (isGenerated(e)) {
-      if (value !== undefined) {
-        issues.add(
-          `${at}.value`,
-          "a generated secret gets a fresh random value on every machine; a catalog value would be a shared secret literal.",
-          `remove \`local.value\` from ${e.name} in catalog/index.ts.`,
-        );
-      }
-    } else {
-      if (!e.local?.instructions) {
-        issues.add(
-          `${at}.instructions`,
-          "env:local cannot generate this secret, so a developer needs to be told how to get a developer-scoped value.",
-          `add \`local: { instructions: "..." }\` to ${e.name} in catalog/index.ts.`,
-        );
-      }
-      if (value !== undefined && !isLocalServiceUrl(value)) {
-        issues.add(
-          `${at}.value`,
-          `a secret's local value must be the URL of a service on the developer's machine (${LOOPBACK_HOSTS.join(", ")}) without credentials.`,
-          "use a URL such as postgresql://localhost:5432/pegasus_dev, or remove it and keep the instructions.",
-        );
-      }
-    }
-  }
-  issues.throwIfAny("The catalog cannot produce a local .env");
-}
 
 // ---------------------------------------------------------------------------------------------
 // A small, strict dotenv parser. `dotenv` is not a dependency; this reads the subset env:local
@@ -357,7 +271,7 @@ const SCOPE_NOTE: Record<LocalScope, string> = {
  * verbatim. Returns the text and a report of names.
  */
 export function renderLocalEnv(opts: LocalEnvOptions): { text: string; report: LocalEnvReport } {
-  validateLocalCatalog(opts.catalog);
+  validateCatalog(opts.catalog);
   const generate = opts.generate ?? randomValue;
   const plain = opts.plain ?? {};
   const entries = localEntries(opts.catalog);
@@ -454,7 +368,7 @@ export const EXAMPLE_COMMAND = "npx pegasus-secrets env:example";
  * Deterministic (no date), so a test can tell when the committed file is stale.
  */
 export function renderExample(catalog: CatalogEntry[]): string {
-  validateLocalCatalog(catalog);
+  validateCatalog(catalog);
   const lines = [
     ...commentLines(
       `Every variable the Pegasus API and worker read, with how to get a developer-scoped value. Names, comments and plain defaults only: never a secret value. Generated from catalog/index.ts by \`${EXAMPLE_COMMAND}\`; do not edit by hand.`,

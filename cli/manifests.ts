@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, Node } from "yaml";
 import { CATALOG, CatalogEntry, SecretEntry } from "../catalog";
-import { kebab } from "../components/lib/naming";
+import { kebab } from "../model/naming";
 
 // smol-toml ships CommonJS (`require`) and ESM builds, but its typings are ESM-only, which a CommonJS
 // module under node16 resolution cannot import; the one function used is typed here.

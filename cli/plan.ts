@@ -1,4 +1,4 @@
-import { deliveryRows, DeliveryRow, planDeliveries } from "../model";
+import { deliveryRows, DeliveryRow, planDeliveries, rotationKeepers } from "../model";
 import { overdueWarnings } from "./ops/status";
 import { Evaluation, PlannedResource, REDACTED } from "./evaluate";
 
@@ -128,9 +128,7 @@ export function planJson(ev: Evaluation, opts: { projectDir?: string; now?: Date
           (r.inputs.auditLogConfigs as { exemptedMembers?: string[] }[]) ?? []
         ).flatMap((c) => c.exemptedMembers ?? []),
       })),
-    rotationKeepers: Object.fromEntries(
-      model.secrets.filter((s) => !s.rotatesWith).map((s) => [s.variable, s.keeper]),
-    ),
+    rotationKeepers: rotationKeepers(model),
     externalValues: model.externalKeys.map((k) => {
       const state = external.get(k.key) ?? "unset";
       return {

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { CATALOG } from "../catalog";
-import { externalConfigKey, PROJECT, RawConfig } from "../model";
+import { possibleExternalKeys, PROJECT, RawConfig } from "../model";
+
+export { possibleExternalKeys } from "../model";
 
 /** Marker the offline plan shows for an encrypted (`secure:`) value it cannot decrypt without the CLI. */
 export const ENCRYPTED_MARKER = "[encrypted: set with pulumi config set --secret]";
@@ -46,15 +47,6 @@ const scrubSecure = (v: unknown, found: { any: boolean }): unknown => {
   }
   return v;
 };
-
-/** Every config key an external value can live in, for any source choice the catalog allows. */
-export const possibleExternalKeys = (): string[] =>
-  CATALOG.flatMap((e) => {
-    if (e.kind !== "secret" || !e.sources.includes("external")) return [];
-    const receivers = e.consumers.filter((c) => c !== "mobile");
-    const scopes = e.scope === "shared" ? (["shared"] as const) : receivers;
-    return scopes.map((s) => externalConfigKey(e.name, s));
-  });
 
 /**
  * Reads `Pulumi.yaml` defaults and `Pulumi.<stack>.yaml` into the CLI's config form. Encrypted values

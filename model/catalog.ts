@@ -1,12 +1,13 @@
-import { CatalogEntry, CONSUMERS, SecretEntry, SOURCE_KINDS } from "../catalog";
-import { PATTERNS } from "../components/lib/naming";
+import { CatalogEntry, Consumer, CONSUMERS, SecretEntry, SOURCE_KINDS } from "../catalog";
+import { PATTERNS } from "./naming";
 import { IssueList } from "./errors";
 
 const MAX_ROTATION_DAYS = 90;
 
 /**
  * Checks the catalog against the guide before anything is built from it: names, consumers, sources,
- * rotation, overlap. Throws a `ConfigError` listing every problem.
+ * rotation, overlap, and what local development needs. Throws a `ConfigError` listing every problem.
+ * The program, the plan and `env:local` all call it, so a rule holds wherever the catalog is read.
  */
 export function validateCatalog(catalog: CatalogEntry[]): void {
   const issues = new IssueList();
@@ -46,6 +47,7 @@ export function validateCatalog(catalog: CatalogEntry[]): void {
     }
     if (entry.kind === "secret") validateSecret(entry, byName, issues);
   }
+  checkLocalDevelopment(catalog, issues);
   issues.throwIfAny("Invalid secret catalog");
 }
 
@@ -113,6 +115,97 @@ function validateSecret(
         `sources and scope must match "${e.rotatesWith}".`,
         "give both entries the same `sources` and `scope`.",
       );
+    }
+  }
+}
+
+/** Consumers an application developer runs on their machine. CI and mobile never read a local `.env`. */
+export const LOCAL_CONSUMERS: readonly Consumer[] = ["api", "worker"];
+
+/** Variables of a local `.env`: everything the API or the worker reads, in catalog order. */
+export const localEntries = (catalog: CatalogEntry[]): CatalogEntry[] =>
+  catalog.filter((e) => e.consumers.some((c) => LOCAL_CONSUMERS.includes(c)));
+
+/** A secret `env:local` generates itself: its catalog sources include `generated`. */
+export const isGenerated = (e: CatalogEntry): boolean =>
+  e.kind === "secret" && e.sources.includes("generated");
+
+/** Length of a generated local value; the catalog's `length`, as in the deployed `RandomPassword`. */
+export const generatedLength = (e: CatalogEntry): number =>
+  (e.kind === "secret" ? e.length : undefined) ?? 32;
+
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/** A secret's catalog local value may only be a service on the developer's machine, with no credentials. */
+export function isLocalServiceUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (
+    url.username === "" &&
+    url.password === "" &&
+    LOOPBACK_HOSTS.includes(url.hostname) &&
+    !/pass|secret|token|auth|key/i.test(url.search)
+  );
+}
+
+/**
+ * The guide's local-development rules on the catalog: it says how every local variable gets its
+ * value, and no catalog local value could be a credential. Never echoes a secret's local value: a
+ * mistaken one might be a real credential.
+ */
+function checkLocalDevelopment(catalog: CatalogEntry[], issues: IssueList): void {
+  const local = new Set(localEntries(catalog));
+  for (const e of catalog) {
+    const at = `catalog[${e.name}].local`;
+    const value = e.local?.value;
+    if (!local.has(e)) {
+      if (e.local) {
+        issues.add(
+          at,
+          "neither the API nor the worker reads this variable, so it never goes in a local .env.",
+          `remove \`local\` from ${e.name} in catalog/index.ts.`,
+        );
+      }
+      continue;
+    }
+    if (value !== undefined && /[\r\n]/.test(value)) {
+      issues.add(`${at}.value`, "spans several lines.", "keep the local value on one line.");
+    }
+    if (e.kind === "plain") {
+      if (value === undefined && e.default === undefined) {
+        issues.add(
+          `${at}.value`,
+          "plain config without a `default` needs a local value for env:local.",
+          `add \`local: { value: "..." }\` to ${e.name} in catalog/index.ts.`,
+        );
+      }
+    } else if (isGenerated(e)) {
+      if (value !== undefined) {
+        issues.add(
+          `${at}.value`,
+          "a generated secret gets a fresh random value on every machine; a catalog value would be a shared secret literal.",
+          `remove \`local.value\` from ${e.name} in catalog/index.ts.`,
+        );
+      }
+    } else {
+      if (!e.local?.instructions) {
+        issues.add(
+          `${at}.instructions`,
+          "env:local cannot generate this secret, so a developer needs to be told how to get a developer-scoped value.",
+          `add \`local: { instructions: "..." }\` to ${e.name} in catalog/index.ts.`,
+        );
+      }
+      if (value !== undefined && !isLocalServiceUrl(value)) {
+        issues.add(
+          `${at}.value`,
+          `a secret's local value must be the URL of a service on the developer's machine (${LOOPBACK_HOSTS.join(", ")}) without credentials.`,
+          "use a URL such as postgresql://localhost:5432/pegasus_dev, or remove it and keep the instructions.",
+        );
+      }
     }
   }
 }

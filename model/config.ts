@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GCP_CONSUMERS, GcpConsumer } from "../catalog";
-import { PATTERNS } from "../components/lib/naming";
+import { PATTERNS } from "./naming";
 import { IssueList } from "./errors";
 import {
   checkRunbookConfig,

@@ -1,4 +1,4 @@
-import { Model } from "./model";
+import type { Model, SecretValueModel } from "./model";
 import {
   FLY_ACTIVATIONS,
   Platform,
@@ -17,12 +17,14 @@ export interface DeliveredSecret {
   key: string;
   /** Catalog variable the value belongs to. */
   variable: string;
-  /** Logical name of the secret value (`SecretValueModel.name`): which declared secret carries it. */
-  secretName: string;
+  /** The stored value it is a projection of (its Secret Manager secret is the system of record). */
+  secret: SecretValueModel;
   /** Its Secret Manager secret ID, the system of record (DESIGN.md §3). */
   secretId: string;
   /** The current value, or the previous one of a signing key in its overlap window. */
   generation: "current" | "previous";
+  /** The keeper of that generation: names which value it is, never the value. */
+  keeper: string;
 }
 
 /** A plain (non-secret) variable delivered to a consumer. */
@@ -95,10 +97,15 @@ export function consumerVariables(
   const secrets: DeliveredSecret[] = [];
   for (const s of model.secrets) {
     if (!s.consumers.includes(consumer)) continue;
-    const base = { variable: s.variable, secretName: s.name, secretId: s.secretId };
-    secrets.push({ ...base, key: s.variable, generation: "current" });
+    const base = { variable: s.variable, secret: s, secretId: s.secretId };
+    secrets.push({ ...base, key: s.variable, generation: "current", keeper: s.keeper });
     if (s.previousKeeper !== undefined) {
-      secrets.push({ ...base, key: `${s.variable}${PREVIOUS_SUFFIX}`, generation: "previous" });
+      secrets.push({
+        ...base,
+        key: `${s.variable}${PREVIOUS_SUFFIX}`,
+        generation: "previous",
+        keeper: s.previousKeeper,
+      });
     }
   }
   const plain: DeliveredPlain[] = model.plain

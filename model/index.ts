@@ -4,3 +4,8 @@ export * from "./errors";
 export * from "./model";
 export * from "./deliveries";
 export * from "./targets";
+export * from "./naming";
+export * from "./rollout";
+export * from "./runbookConfig";
+export * from "./rotation";
+export * from "./sources";

@@ -7,13 +7,12 @@ import {
   SecretEntry,
   SourceKind,
 } from "../catalog";
-import { kebab, lowerCamel, PATTERNS } from "../components/lib/naming";
 import { validateCatalog } from "./catalog";
 import { parseStackConfig, PROJECT, RawConfig, SourceConfig, StackConfig } from "./config";
 import { IssueList } from "./errors";
-
-/** The keeper of a variable that `rotations` does not mention yet. */
-export const INITIAL_KEEPER = "initial";
+import { kebab, PATTERNS, serviceAccountMember } from "./naming";
+import { INITIAL_KEEPER } from "./rotation";
+import { externalConfigKey, ValueSource, valueSource } from "./sources";
 
 /** A runtime identity on GCP. `email` is known before deployment: created accounts have a fixed email. */
 export interface IdentityModel {
@@ -35,9 +34,10 @@ export interface SecretValueModel {
   name: string;
   /** Secret Manager secret ID (physical name), distinct per stack through the prefix. */
   secretId: string;
+  /** The source the stack chose for this variable (or the catalog's default). */
   source: SourceConfig;
-  /** For `external`: the stack config key holding the encrypted value. */
-  configKey?: string;
+  /** How the value is produced, with everything its resources need (`stacks/` materialises it). */
+  value: ValueSource;
   /** The rotation keeper of the current value. */
   keeper: string;
   /** During an overlap window: the keeper of the previous value, still valid. */
@@ -50,8 +50,6 @@ export interface SecretValueModel {
   annotations: Record<string, string>;
   /** Set on the follower of a pair produced by one resource (`AWS_ACCESS_KEY_ID` follows the secret key). */
   rotatesWith?: string;
-  hmacField?: "accessId" | "secret";
-  length: number;
 }
 
 /** A row of the access matrix: one accessor grant. */
@@ -79,10 +77,6 @@ export interface Model {
   /** Config keys of external values, with the variable they hold: for the plan's markers and errors. */
   externalKeys: { key: string; variable: string; scope: Consumer | "shared" }[];
 }
-
-/** The secret config key of an external value: `openaiApiKeyApi`, `redisUrl`. */
-export const externalConfigKey = (variable: string, scope: Consumer | "shared"): string =>
-  lowerCamel(variable) + (scope === "shared" ? "" : scope.charAt(0).toUpperCase() + scope.slice(1));
 
 const sourceKindOf = (s: SourceConfig): SourceKind => s.kind;
 
@@ -196,7 +190,7 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
       mode: "email" in id ? "reference" : "create",
       accountId: "accountId" in id ? id.accountId : undefined,
       email,
-      member: `serviceAccount:${email}`,
+      member: serviceAccountMember(email),
     });
   }
   const emails = identities.map((i) => i.email);
@@ -240,9 +234,8 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
           }
         }
       }
-      let configKey: string | undefined;
       if (source.kind === "external") {
-        configKey = externalConfigKey(entry.name, scope);
+        const configKey = externalConfigKey(entry.name, scope);
         const full = `${PROJECT}:${configKey}`;
         externalKeys.push({ key: configKey, variable: entry.name, scope });
         const value = raw.get(full);
@@ -272,15 +265,22 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
         name,
         secretId,
         source,
-        configKey,
+        value: valueSource({
+          variable: entry.name,
+          scope,
+          source,
+          keeper,
+          previousKeeper,
+          length: entry.length ?? 32,
+          hmacField: entry.hmacField,
+          secretIdPrefix: cfg.secretIdPrefix,
+        }),
         keeper,
         previousKeeper,
         rotationDays: entry.rotationDays,
         overlap: entry.overlap,
         accessors,
         rotatesWith: entry.rotatesWith,
-        hmacField: entry.hmacField,
-        length: entry.length ?? 32,
         labels: {
           "managed-by": "pegasus-secrets",
           stack: cfg.stack,

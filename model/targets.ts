@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PLATFORM_PATTERNS } from "../components/platforms/patterns";
+import { PLATFORM_PATTERNS } from "./naming";
 import { IssueList } from "./errors";
 
 /**

@@ -1,22 +1,19 @@
 // Submodule imports: type-checking all of @pulumi/gcp costs seconds per `tsc` run.
 import * as projects from "@pulumi/gcp/projects";
-import * as redis from "@pulumi/gcp/redis";
-import * as pulumi from "@pulumi/pulumi";
 import { GcpConsumer } from "../catalog";
 import {
-  DatabaseCredential,
   DeclaredDelivery,
   declareDeliveries,
   declareStaggeredDeliveries,
-  GeneratedSecret,
+  DeliveryValues,
   ManagedSecret,
   RotationNotifications,
   RuntimeIdentity,
   SecretAuditLogging,
-  StorageHmacKey,
 } from "../components";
-import { Model, planDeliveries, SecretValueModel } from "../model";
+import { Model, planDeliveries, rotationKeepers, SecretValueModel } from "../model";
 import { LoadedConfig } from "./config";
+import { SecretValues, valueMaterialiser } from "./values";
 
 /** What differs between stacks; everything else is shared. */
 export interface StackOptions {
@@ -24,10 +21,11 @@ export interface StackOptions {
   now?: Date;
 }
 
-/** One secret value as declared: its Secret Manager secret and the value platforms receive. */
+/** One secret value as declared: its Secret Manager secret and the live values platforms receive. */
 export interface DeclaredSecret {
   model: SecretValueModel;
   secret: ManagedSecret;
+  value: SecretValues;
 }
 
 /** The declared stack: components for later layers (platform delivery) and the stack outputs. */
@@ -92,72 +90,13 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
     ? new SecretAuditLogging("secret-audit", { project })
     : undefined;
 
-  // A HMAC key carries two variables (access ID and secret): one key per consumer, shared by both.
-  const hmacKeys = new Map<string, StorageHmacKey>();
-  const valueOf = (
-    s: SecretValueModel,
-  ): { current: pulumi.Output<string>; previous?: pulumi.Output<string> } => {
-    const source = s.source;
-    switch (source.kind) {
-      case "generated": {
-        const g = new GeneratedSecret(`${s.name}-value`, {
-          keeper: s.keeper,
-          previousKeeper: s.previousKeeper,
-          length: s.length,
-        });
-        return { current: g.value, previous: g.previousValue };
-      }
-      case "external":
-        return { current: loaded.externalValue(s.configKey!) };
-      case "cloudSql": {
-        const consumer = s.scope === "shared" ? "app" : s.scope;
-        const cred = new DatabaseCredential(`${s.name}-credential`, {
-          project,
-          instance: source.instance,
-          username: `${cfg.secretIdPrefix.replace(/-/g, "_")}_${consumer}`,
-          host: source.host,
-          port: source.port,
-          database: source.database,
-          sslMode: source.sslMode,
-          keeper: s.keeper,
-          length: s.length,
-        });
-        return { current: cred.url };
-      }
-      case "memorystore": {
-        const instance = redis.getInstanceOutput({
-          project,
-          name: source.instance,
-          region: source.region,
-        });
-        const url = pulumi
-          .all([instance.authString, instance.host, instance.port, instance.transitEncryptionMode])
-          .apply(
-            ([auth, host, port, tls]) =>
-              `${tls === "SERVER_AUTHENTICATION" ? "rediss" : "redis"}://:${encodeURIComponent(auth)}@${host}:${port}`,
-          );
-        return { current: pulumi.secret(url) };
-      }
-      case "gcsHmac": {
-        const consumer = s.scope as GcpConsumer;
-        const leader = s.rotatesWith ?? s.variable;
-        const cacheKey = `${leader}:${consumer}`;
-        let key = hmacKeys.get(cacheKey);
-        if (!key) {
-          key = new StorageHmacKey(`storage-hmac-${consumer}`, {
-            project,
-            serviceAccountEmail: identities[consumer]!.email,
-            keeper: s.keeper,
-          });
-          hmacKeys.set(cacheKey, key);
-        }
-        return { current: s.hmacField === "accessId" ? key.accessId : key.secret };
-      }
-    }
-  };
-
+  const materialise = valueMaterialiser({
+    project,
+    identities,
+    externalValue: loaded.externalValue,
+  });
   const secrets: DeclaredSecret[] = model.secrets.map((s) => {
-    const value = valueOf(s);
+    const value = materialise(s);
     const secret = new ManagedSecret(
       s.name,
       {
@@ -180,21 +119,28 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
       },
       { dependsOn: [rotation.publisherGrant, ...apis] },
     );
-    return { model: s, secret };
+    return { model: s, secret, value };
   });
 
   // Platforms receive projections of the values Secret Manager stores, after it stores them (D3, D6).
   // With `rollout` config (production): one service at a time, each behind a readiness gate.
-  const secretsByName = new Map(secrets.map((d) => [d.model.name, d.secret]));
+  const declared = new Map(secrets.map((d) => [d.model, d]));
+  const values: DeliveryValues = {
+    valueOf: (s) => {
+      const d = declared.get(s.secret)!;
+      return s.generation === "current" ? d.value.current : d.value.previous!;
+    },
+    storeOf: (s) => declared.get(s.secret)!.secret,
+  };
   const deliveries = cfg.rollout
     ? declareStaggeredDeliveries(
         model,
         planDeliveries(model),
-        secretsByName,
+        values,
         cfg.rollout,
         cfg.verify?.ready ?? {},
       ).deliveries
-    : declareDeliveries(planDeliveries(model), secretsByName);
+    : declareDeliveries(planDeliveries(model), values);
 
   // Stack outputs: names, IDs and identity emails. Never a value.
   const secretIds: Record<string, Record<string, string>> = {};
@@ -206,9 +152,7 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
     identityEmails: Object.fromEntries(Object.entries(identities).map(([c, id]) => [c, id!.email])),
     accessGrants: model.grants.map((g) => `${g.variable} -> ${g.consumer} (${g.member})`),
     rotationTopic: rotation.topicId,
-    rotationKeepers: Object.fromEntries(
-      model.secrets.filter((s) => !s.rotatesWith).map((s) => [s.variable, s.keeper]),
-    ),
+    rotationKeepers: rotationKeepers(model),
     auditLogging: audit ? audit.service : "managed by another stack of this project",
   };
   return { model, identities, secrets, deliveries, outputs };

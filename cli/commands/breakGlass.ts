@@ -1,20 +1,14 @@
 import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { STACKS } from "../../model";
+import { configSetCommands, STACKS } from "../../model";
 import { CliContext } from "../context";
 import { checkIncident, checkOperator, checkText, ops, utc } from "../ops/context";
 import { FollowUp, restartFollowUps, shellLine, writeIncident } from "../ops/breakGlass";
 import { FREEZE_FILE, writeFreeze } from "../ops/freeze";
 import { resolveSecret } from "../ops/impact";
 import { appendLog, LOG_FILE, Logged, readLog, RotateEntry } from "../ops/log";
-import {
-  commit,
-  configSetCommands,
-  planRotation,
-  PlannedRotation,
-  recordFiles,
-} from "../ops/rotation";
+import { commit, planRotation, PlannedRotation, recordFiles } from "../ops/rotation";
 import { stackFilePath, StackFile, validateStackText } from "../ops/stackEdit";
 
 interface BreakGlassOptions {

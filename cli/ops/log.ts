@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import type { Impact } from "../../model";
 
 /**
  * The operations log: one JSON object per line in `operations/log.jsonl`, committed with the stack
@@ -10,22 +11,6 @@ import * as path from "path";
  * Order in the file is the order of events; timestamps are for humans.
  */
 export const LOG_FILE = path.join("operations", "log.jsonl");
-
-/** Who and what a rotation touches, computed from the catalog and the stack config. */
-export interface Impact {
-  /** The variable and those produced with it (`AWS_ACCESS_KEY_ID` with `AWS_SECRET_ACCESS_KEY`). */
-  variables: string[];
-  /** Consumers that receive it: `api`, `worker`, `ci`. */
-  consumers: string[];
-  /** Runtime services that must pick up the new value (restart or redeploy). */
-  services: string[];
-  /** Runtime identities that read it from Secret Manager. */
-  identities: string[];
-  /** Secret Manager secrets that get a new version. */
-  secretIds: string[];
-  /** Platform deliveries that carry it (`render:<env group>`, `fly:<app>`, ...), when configured. */
-  targets: string[];
-}
 
 interface Base {
   /** UTC, ISO 8601. */

@@ -1,9 +1,19 @@
 import * as path from "path";
 import { SecretEntry } from "../../catalog";
-import { INITIAL_KEEPER, Model } from "../../model";
+import {
+  configSetCommands,
+  externalKeysOf,
+  impactOf,
+  INITIAL_KEEPER,
+  Model,
+  nextKeeper,
+  previousKeepers,
+  resolveSecret,
+  rotationKeepers,
+} from "../../model";
 import { utc } from "./context";
 import { describeFreeze, readFreeze } from "./freeze";
-import { impactOf, list, resolveSecret } from "./impact";
+import { list } from "./impact";
 import {
   appendLog,
   isRotate,
@@ -24,26 +34,6 @@ import {
   writeStackFiles,
 } from "./stackEdit";
 
-/** Keepers the runbook writes: the UTC date and a counter, `2026-11-29.1`. */
-const KEEPER_RE = /^(\d{4}-\d{2}-\d{2})\.(\d+)$/;
-
-/** The next keeper: today's date (UTC) and one more than any keeper of that day already used. */
-export function nextKeeper(now: Date, used: Iterable<string>): string {
-  const day = now.toISOString().slice(0, 10);
-  let max = 0;
-  for (const k of used) {
-    const m = KEEPER_RE.exec(k);
-    if (m && m[1] === day) max = Math.max(max, Number(m[2]));
-  }
-  return `${day}.${max + 1}`;
-}
-
-/** The date a runbook keeper was made, or null for `initial` and hand-written keepers. */
-export const keeperDate = (keeper: string): Date | null => {
-  const m = KEEPER_RE.exec(keeper);
-  return m ? new Date(`${m[1]}T00:00:00Z`) : null;
-};
-
 /** Every keeper a variable has had in a stack: so a new one never repeats an old one. */
 export function usedKeepers(
   log: Logged[],
@@ -63,14 +53,8 @@ export function usedKeepers(
 
 /** The keepers a `verify` entry records: one per variable that has a keeper. */
 export const stackKeepers = (model: Model) => ({
-  keepers: Object.fromEntries(
-    model.secrets.filter((s) => !s.rotatesWith).map((s) => [s.variable, s.keeper]),
-  ),
-  previousKeepers: Object.fromEntries(
-    model.secrets
-      .filter((s) => s.previousKeeper !== undefined)
-      .map((s) => [s.variable, s.previousKeeper!]),
-  ),
+  keepers: rotationKeepers(model),
+  previousKeepers: previousKeepers(model),
 });
 
 /** Refuses while deploys are frozen, unless this is break-glass. */
@@ -163,12 +147,6 @@ export interface StartedRotation {
   commands: string[];
 }
 
-/** The commands that store an external secret's new value, one per config key. */
-export const configSetCommands = (model: Model, variable: string, stack: string): string[] =>
-  model.secrets
-    .filter((s) => s.variable === variable && s.configKey)
-    .map((s) => `pulumi config set --secret ${s.configKey} --stack ${stack}`);
-
 /**
  * Plans one rotation on an open stack file (several can share one file in break-glass): checks the
  * runbook's order for this variable, then bumps its keeper in `file`. Writes nothing.
@@ -193,9 +171,7 @@ export function planRotation(
     );
   }
   const source = secret.source.kind;
-  const externalKeys = model.secrets
-    .filter((s) => s.variable === variable && s.configKey)
-    .map((s) => s.configKey!);
+  const externalKeys = externalKeysOf(model, variable);
 
   if (source === "external" && !req.breakGlass) {
     // Two halves: record the ciphertexts to be replaced, let the operator set the new values with the

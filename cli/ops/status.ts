@@ -1,6 +1,6 @@
 import { Model } from "../../model";
 import { LOG_FILE, Logged, readLog, RotateEntry } from "./log";
-import { keeperDate } from "./rotation";
+import { keeperDate } from "../../model";
 
 /** Days before the limit at which a secret shows as due soon. */
 export const DUE_SOON_DAYS = 14;

@@ -1,6 +1,6 @@
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
-import { PATTERNS } from "../lib/naming";
+import { PATTERNS, serviceAccountMember } from "../../model/naming";
 
 /** Arguments of {@link RuntimeIdentity}. Exactly one of `accountId` and `email`. */
 export interface RuntimeIdentityArgs {
@@ -53,7 +53,7 @@ export class RuntimeIdentity extends pulumi.ComponentResource {
     } else {
       this.email = pulumi.output(args.email!);
     }
-    this.member = pulumi.interpolate`serviceAccount:${this.email}`;
+    this.member = this.email.apply(serviceAccountMember);
     this.registerOutputs({ email: this.email, member: this.member });
   }
 }

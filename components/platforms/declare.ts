@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConsumerDelivery, DeliveredSecret } from "../../model/deliveries";
-import type { ManagedSecret } from "../secrets/managedSecret";
+import type { ConsumerDelivery, DeliveredSecret } from "../../model";
 import { FlyAppSecrets } from "./flyAppSecrets";
 import { RailwayVariables } from "./railwayVariables";
 import { RenderEnvGroup } from "./renderEnvGroup";
@@ -11,37 +10,31 @@ export interface DeclaredDelivery {
   component: RenderEnvGroup | FlyAppSecrets | RailwayVariables;
 }
 
+/** Where the declared values of a stack are: what a delivery projects, and what it waits for. */
+export interface DeliveryValues {
+  /** The value of one delivered generation: the same Output its Secret Manager version stores. */
+  valueOf(s: DeliveredSecret): pulumi.Output<string>;
+  /** The resource that stores it (its managed secret): written before any platform receives it. */
+  storeOf(s: DeliveredSecret): pulumi.Resource;
+}
+
 /**
  * Declares one platform component per consumer delivery. Each secret value is a projection of the
- * same Output its Secret Manager secret stores (`ManagedSecret.value` / `.previousValue`, DESIGN.md
- * §3 "system of record"), and each component depends on those secrets, so Secret Manager holds a
- * new value before any platform does. Per-consumer deliveries stay separate resources, so a later
- * step can order them (a readiness gate between services).
+ * same Output its Secret Manager secret stores (DESIGN.md §3 "system of record"), and each
+ * component depends on those secrets, so Secret Manager holds a new value before any platform
+ * does. Per-consumer deliveries stay separate resources, so a later step can order them (a
+ * readiness gate between services).
  */
 export function declareDeliveries(
   deliveries: ConsumerDelivery[],
-  secretsByName: Map<string, ManagedSecret>,
+  values: DeliveryValues,
   opts: pulumi.ComponentResourceOptions = {},
 ): DeclaredDelivery[] {
   return deliveries.map((d) => {
-    const secretOf = (s: DeliveredSecret): ManagedSecret => {
-      const secret = secretsByName.get(s.secretName);
-      if (!secret) throw new Error(`No declared secret "${s.secretName}" for ${d.name}.`);
-      return secret;
-    };
-    const secrets: Record<string, pulumi.Output<string>> = {};
-    for (const s of d.secrets) {
-      const value = s.generation === "current" ? secretOf(s).value : secretOf(s).previousValue;
-      if (!value) {
-        throw new Error(
-          `${d.name}: ${s.key} needs the previous value of ${s.variable}, which is not declared.`,
-        );
-      }
-      secrets[s.key] = value;
-    }
+    const secrets = Object.fromEntries(d.secrets.map((s) => [s.key, values.valueOf(s)]));
     const vars = Object.fromEntries(d.plain.map((p) => [p.key, p.value]));
-    const sources = [...new Set(d.secrets.map((s) => secretOf(s)))];
-    const options = pulumi.mergeOptions(opts, { dependsOn: sources });
+    const stores = [...new Set(d.secrets.map((s) => values.storeOf(s)))];
+    const options = pulumi.mergeOptions(opts, { dependsOn: stores });
     const t = d.target;
     let component: DeclaredDelivery["component"];
     switch (t.platform) {

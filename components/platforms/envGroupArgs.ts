@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PLATFORM_PATTERNS } from "./patterns";
+import { PLATFORM_PATTERNS } from "../../model/naming";
 
 /**
  * What every platform component takes, whatever the platform (STYLE 3.2): the same two maps, so a

@@ -1,6 +1,6 @@
 export * from "./declare";
 export * from "./envGroupArgs";
 export * from "./flyAppSecrets";
-export * from "./patterns";
+export * from "../../model/naming";
 export * from "./railwayVariables";
 export * from "./renderEnvGroup";

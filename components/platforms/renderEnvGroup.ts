@@ -8,7 +8,7 @@ import {
   secretInputs,
   validateEnvGroupArgs,
 } from "./envGroupArgs";
-import { PLATFORM_PATTERNS } from "./patterns";
+import { PLATFORM_PATTERNS } from "../../model/naming";
 import {
   baseUrl,
   checkDeliveryInputs,

@@ -1,4 +1,3 @@
-export * from "./order";
 export * from "./readiness";
 export * from "./readinessGate";
 export * from "./staggered";

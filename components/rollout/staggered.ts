@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeclaredDelivery, declareDeliveries } from "../platforms/declare";
-import type { ManagedSecret } from "../secrets/managedSecret";
-import type { ConsumerDelivery } from "../../model/deliveries";
-import type { Model } from "../../model/model";
-import type { RolloutConfig } from "../../model/runbookConfig";
-import { shortHash } from "../lib/naming";
-import { gateTrigger, rolloutSteps } from "./order";
+import { DeclaredDelivery, declareDeliveries, DeliveryValues } from "../platforms/declare";
+import {
+  ConsumerDelivery,
+  gateTrigger,
+  Model,
+  RolloutConfig,
+  rolloutSteps,
+  serviceKeepers,
+} from "../../model";
 import { ReadinessGate } from "./readinessGate";
 
 /** The declared rollout: every delivery, and the gate after each service. */
@@ -14,27 +16,6 @@ export interface StaggeredDeliveries {
   deliveries: DeclaredDelivery[];
   /** One gate per service, in rollout order. */
   gates: { service: string; gate: ReadinessGate }[];
-}
-
-/**
- * What a service's gate follows: each variable it receives with the keeper of its value (plain
- * config by a short hash of its value), so the gate runs again exactly when something delivered to
- * the service changes. Names and keepers only, never a secret value.
- */
-export function serviceKeepers(
-  model: Model,
-  deliveries: ConsumerDelivery[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const d of deliveries) {
-    for (const s of d.secrets) {
-      const m = model.secrets.find((x) => x.name === s.secretName);
-      const keeper = s.generation === "current" ? m?.keeper : m?.previousKeeper;
-      out[s.key] = keeper ?? "unknown";
-    }
-    for (const p of d.plain) out[p.key] = `plain:${shortHash(p.value)}`;
-  }
-  return out;
 }
 
 /**
@@ -50,7 +31,7 @@ export function serviceKeepers(
 export function declareStaggeredDeliveries(
   model: Model,
   deliveries: ConsumerDelivery[],
-  secretsByName: Map<string, ManagedSecret>,
+  values: DeliveryValues,
   rollout: RolloutConfig,
   readyUrls: Partial<Record<string, string>>,
   opts: pulumi.ComponentResourceOptions = {},
@@ -69,14 +50,14 @@ export function declareStaggeredDeliveries(
       );
     }
     const options = previous ? pulumi.mergeOptions(opts, { dependsOn: [previous] }) : opts;
-    const components = declareDeliveries(group, secretsByName, options);
+    const components = declareDeliveries(group, values, options);
     components.forEach((c, i) => declared.set(group[i], c));
     const gate = new ReadinessGate(
       `${step.service}-readiness`,
       {
         service: step.service,
         url,
-        trigger: gateTrigger(serviceKeepers(model, group)),
+        trigger: gateTrigger(serviceKeepers(group)),
         timeoutSeconds: rollout.timeoutSeconds,
         intervalSeconds: rollout.intervalSeconds,
         requestTimeoutSeconds: rollout.requestTimeoutSeconds,

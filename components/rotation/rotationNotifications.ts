@@ -1,7 +1,7 @@
 import * as projects from "@pulumi/gcp/projects";
 import * as pubsub from "@pulumi/gcp/pubsub";
 import * as pulumi from "@pulumi/pulumi";
-import { PATTERNS } from "../lib/naming";
+import { PATTERNS } from "../../model/naming";
 
 /** Arguments of {@link RotationNotifications}. */
 export interface RotationNotificationsArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PATTERNS, shortHash } from "../lib/naming";
+import { PATTERNS, shortHash } from "../../model/naming";
 
 /** Arguments of {@link GeneratedSecret}. */
 export interface GeneratedSecretArgs {

@@ -1,6 +1,6 @@
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as pulumi from "@pulumi/pulumi";
-import { PATTERNS, shortHash } from "../lib/naming";
+import { PATTERNS, shortHash } from "../../model/naming";
 
 /** One live value of a secret: the current one, or the previous one during an overlap window. */
 export interface SecretGeneration {
@@ -55,10 +55,6 @@ export class ManagedSecret extends pulumi.ComponentResource {
   public readonly secretName: pulumi.Output<string>;
   /** Resource name of the current version. */
   public readonly currentVersion: pulumi.Output<string>;
-  /** The current value (secret), for platforms that receive a projection of it. */
-  public readonly value: pulumi.Output<string>;
-  /** The previous value during an overlap window (secret). */
-  public readonly previousValue?: pulumi.Output<string>;
 
   constructor(name: string, args: ManagedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("pegasus:secrets:ManagedSecret", name, {}, opts);
@@ -143,8 +139,6 @@ export class ManagedSecret extends pulumi.ComponentResource {
     this.secretId = secret.secretId;
     this.secretName = secret.name;
     this.currentVersion = current.name;
-    this.value = pulumi.secret(args.current.value);
-    this.previousValue = args.previous ? pulumi.secret(args.previous.value) : undefined;
     this.registerOutputs({
       secretId: this.secretId,
       secretName: this.secretName,

@@ -1,6 +1,6 @@
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
-import { shortHash } from "../lib/naming";
+import { shortHash } from "../../model/naming";
 
 /** Arguments of {@link StorageHmacKey}. */
 export interface StorageHmacKeyArgs {

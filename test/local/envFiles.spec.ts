@@ -2,7 +2,7 @@
 // What this does not prove: that the Pegasus API and worker accept these values (they are not here).
 import { randomBytes } from "crypto";
 import { CATALOG, CatalogEntry } from "../../catalog";
-import { ConfigError } from "../../model";
+import { ConfigError, validateCatalog } from "../../model";
 import {
   formatDotenvValue,
   isGenerated,
@@ -14,7 +14,6 @@ import {
   randomValue,
   renderExample,
   renderLocalEnv,
-  validateLocalCatalog,
 } from "../../cli/envFiles";
 
 const rand = () => randomBytes(12).toString("hex");
@@ -138,7 +137,7 @@ describe("randomValue", () => {
 
 describe("the catalog for local development", () => {
   it("is complete: every local variable has a value or instructions", () => {
-    expect(() => validateLocalCatalog(CATALOG)).not.toThrow();
+    expect(() => validateCatalog(CATALOG)).not.toThrow();
   });
 
   it("takes exactly the variables the API or worker read, never a *_PREVIOUS value", () => {
@@ -177,7 +176,7 @@ describe("the catalog for local development", () => {
     ];
     let err: unknown;
     try {
-      validateLocalCatalog(bad);
+      validateCatalog(bad);
     } catch (e) {
       err = e;
     }

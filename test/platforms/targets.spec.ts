@@ -280,9 +280,7 @@ describe("the offline plan shows deliveries, never a value", () => {
       expect(w.inputs.vars).toEqual(
         Object.fromEntries(delivery.plain.map((p) => [p.key, p.value])),
       );
-      const versions = new Set(
-        delivery.secrets.map((s) => ev.model.secrets.find((m) => m.name === s.secretName)!.name),
-      );
+      const versions = new Set(delivery.secrets.map((s) => s.secret.name));
       for (const name of versions) expect(w.options.dependencies).toContain(name);
     }
   });

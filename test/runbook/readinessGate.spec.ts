@@ -3,7 +3,7 @@
 // the order it computes. Not proven here: a real `pulumi up` (no Pulumi CLI on this machine).
 import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
-import { gateTrigger, rolloutSteps } from "../../components/rollout/order";
+import { gateTrigger, rolloutSteps } from "../../model/rollout";
 import { waitUntilReady } from "../../components/rollout/readiness";
 import { ReadinessGate, readinessProvider } from "../../components/rollout/readinessGate";
 import { installMocks } from "../mocks";

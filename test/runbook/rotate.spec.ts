@@ -1,5 +1,5 @@
 import { appendLog, VerifyEntry } from "../../cli/ops/log";
-import { nextKeeper } from "../../cli/ops/rotation";
+import { nextKeeper } from "../../model";
 import {
   advance,
   cli,

@@ -1,4 +1,4 @@
-import { kebab } from "../../components/lib/naming";
+import { kebab } from "../../model/naming";
 import { Evaluation } from "../../cli/evaluate";
 import { accessRows } from "../../cli/plan";
 import { planStack } from "../helpers";

@@ -1,7 +1,7 @@
 import { canaryValueGenerator, Evaluation, REDACTED } from "../../cli/evaluate";
 import { accessRows, planJson, planText } from "../../cli/plan";
 import { CATALOG } from "../../catalog";
-import { kebab, shortHash } from "../../components/lib/naming";
+import { kebab, shortHash } from "../../model/naming";
 import { planDeliveries } from "../../model";
 import { planStack } from "../helpers";
 
