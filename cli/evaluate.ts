@@ -7,7 +7,7 @@ import { buildModel, Model, PROJECT } from "../model";
 import { readStackConfig, StackFileConfig } from "./stackFiles";
 
 // `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped SDK internal
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 /** What replaces every secret value in the plan. */
@@ -77,7 +77,7 @@ const reveal = (v: unknown): unknown => {
 function computed(
   type: string,
   name: string,
-  inputs: Record<string, any>,
+  inputs: Record<string, unknown>,
   gcpProject: string,
   gen: ValueGenerator,
 ) {
@@ -119,7 +119,9 @@ class RecordingMonitor extends MockMonitor {
     string,
     { protect: boolean; ignoreChanges: string[]; dependencies: string[] }
   >();
-  async registerResource(req: any, callback: (err: any, resp?: any) => void) {
+  // The request and response are the SDK's generated protobuf classes, which it does not type here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceRequest, untyped in the SDK
+  async registerResource(req: any, callback: (err: unknown, resp?: any) => void) {
     const key = `${req.getType()}::${req.getName()}`;
     const parent = req.getParent();
     if (parent) this.parents.set(key, parent);
@@ -128,7 +130,8 @@ class RecordingMonitor extends MockMonitor {
       ignoreChanges: req.getIgnorechangesList(),
       dependencies: req.getDependenciesList(),
     });
-    return super.registerResource(req, (err: any, resp: any) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceResponse
+    return super.registerResource(req, (err: unknown, resp: any) => {
       if (resp) this.urnNames.set(resp.getUrn(), req.getName());
       callback(err, resp);
     });
@@ -190,7 +193,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   const program =
     opts.program ??
     (() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded by path, as the CLI does
       return require(path.join(opts.projectDir, "index.ts")) as Record<string, unknown>;
     });
   // The model is rebuilt here from the same config so the plan can show consumers and keepers; the
@@ -270,8 +273,10 @@ async function run(
 /** Resolves Outputs inside stack exports; secret outputs come back as the secret sig so `redact` hides them. */
 async function resolveAll(v: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(v)) {
-    const secret = await (v as any).isSecret;
-    const inner = await resolveAll(await (v as any).promise());
+    // `isSecret` and `promise()` are the Output's internal accessors (not in its public typings).
+    const o = v as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };
+    const secret = await o.isSecret;
+    const inner = await resolveAll(await o.promise());
     return secret ? { [SIG_KEY]: SECRET_VALUE, value: inner } : inner;
   }
   if (v instanceof Promise) return resolveAll(await v);

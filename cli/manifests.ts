@@ -16,7 +16,7 @@ import { kebab } from "../model/naming";
 
 // smol-toml ships CommonJS (`require`) and ESM builds, but its typings are ESM-only, which a CommonJS
 // module under node16 resolution cannot import; the one function used is typed here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only typings, CommonJS build
 const TOML = require("smol-toml") as { parse(text: string): Record<string, unknown> };
 
 /** The manifests this lint knows, in the order it reports them. */

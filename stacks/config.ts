@@ -11,7 +11,7 @@ export interface LoadedConfig {
 
 // `isConfigSecret` is the SDK's own record of which keys the CLI passed as secrets
 // (PULUMI_CONFIG_SECRET_KEYS); it is exported from runtime/config but not declared in its typings.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped SDK internal
 const sdkConfig = require("@pulumi/pulumi/runtime/config") as {
   isConfigSecret(k: string): boolean;
 };

@@ -42,7 +42,6 @@ export const unwrap = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) =>
 /** Resolves whether an Output is secret. */
 export const isSecret = (o: pulumi.Output<unknown>): Promise<boolean> => pulumi.isSecret(o);
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 /** Waits until every registration sent to the mocks has landed (they arrive asynchronously). */
 export const settle = (): Promise<void> => sdkSettings.waitForRPCs();

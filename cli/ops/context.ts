@@ -85,9 +85,11 @@ export const ops = (ctx: CliContext): Ops => {
     exec: c.exec ?? spawnExecutor,
     out: c.out ?? print,
     // Loaded on first use: only `evidence` needs the Pulumi SDK, and the rest of the runbook should not wait for it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     evaluate:
-      c.evaluate ?? ((o) => (require("../evaluate") as typeof import("../evaluate")).evaluate(o)),
+      c.evaluate ??
+      ((o) =>
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only evidence needs the SDK
+        (require("../evaluate") as typeof import("../evaluate")).evaluate(o)),
     env: c.env ?? process.env,
     deployedKeepers: c.deployedKeepers ?? pulumiStackKeepers,
   };

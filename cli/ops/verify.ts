@@ -1,9 +1,4 @@
-import {
-  describeReadiness,
-  fetchError,
-  safeUrl,
-  waitUntilReady,
-} from "../../components/rollout/readiness";
+import { describeReadiness, fetchError, safeUrl, waitUntilReady } from "../../lib/readiness";
 import {
   FieldCondition,
   RUNTIME_SERVICES,

@@ -16,7 +16,7 @@ import {
   HttpSettings,
   httpSettings,
   platformMessage,
-} from "./http";
+} from "../../lib/http";
 
 /** The engine's marker of a special value, and its "secret" signature (sdk/nodejs/runtime/rpc). */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";

@@ -1,3 +1,2 @@
-export * from "./readiness";
 export * from "./readinessGate";
 export * from "./staggered";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describeReadiness, safeUrl, waitUntilReady } from "./readiness";
+import { describeReadiness, safeUrl, waitUntilReady } from "../../lib/readiness";
 
 /** What the engine sends for an input that is not known yet (a preview). Never treat it as a value. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

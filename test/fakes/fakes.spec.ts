@@ -15,7 +15,7 @@ const secret = (): string => randomBytes(16).toString("hex");
 interface Answer {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 async function call(

@@ -10,7 +10,7 @@ import {
   HttpSettings,
   requestedWaitMs,
   scrub,
-} from "../../components/platforms/http";
+} from "../../lib/http";
 import { FakeRender } from "../fakes/render";
 import { value } from "./kit";
 

@@ -244,29 +244,14 @@ describe("in a throwaway repository made from this one", () => {
   const output: string[] = [];
   let write: jest.SpyInstance;
 
-  /** Copies the files the plan needs (as they are in this working tree) and commits them as the base. */
+  /** Copies the project (as it is in this working tree, without tests and docs) and commits it as the base. */
   beforeAll(() => {
     repo = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-pr-"));
     const files = execFileSync(
       "git",
-      [
-        "ls-files",
-        "-co",
-        "--exclude-standard",
-        "--",
-        "bin",
-        "cli",
-        "catalog",
-        "model",
-        "components",
-        "stacks",
-        "policy",
-        "index.ts",
-        "tsconfig.json",
-        "package.json",
-        "Pulumi.yaml",
-        "Pulumi.*.yaml",
-      ],
+      // Everything the project holds but its tests and docs: the throwaway repository follows the
+      // layout whatever it becomes.
+      ["ls-files", "-co", "--exclude-standard", "--", ".", ":(exclude)test", ":(exclude)docs"],
       { cwd: PROJECT_DIR, encoding: "utf8" },
     )
       .split("\n")

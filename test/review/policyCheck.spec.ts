@@ -9,7 +9,6 @@ import { auditConfig, secret } from "./fixtures";
 // The in-process plan starts the SDK's callbacks server when the program registers resource hooks;
 // closing the runtime afterwards lets the Jest worker exit cleanly.
 afterAll(() => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require("@pulumi/pulumi/runtime/settings") as { disconnectSync(): void }).disconnectSync();
 });
 

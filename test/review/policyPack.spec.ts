@@ -25,7 +25,6 @@ const asAnalyzed = (r: RuleResource, extra: Partial<AnalyzedResource> = {}): Ana
 // The in-process plan starts the SDK's callbacks server when the program registers resource hooks;
 // closing the runtime afterwards lets the Jest worker exit cleanly.
 afterAll(() => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require("@pulumi/pulumi/runtime/settings") as { disconnectSync(): void }).disconnectSync();
 });
 

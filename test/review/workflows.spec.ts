@@ -10,7 +10,7 @@ import { COMMENT_MARKER } from "../../cli/accessDiff";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const commentScript = require(path.join(ROOT, ".github", "scripts", "access-diff-comment.js")) as {
   MARKER: string;
   LIMIT: number;

@@ -4,13 +4,13 @@
 import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { gateTrigger, rolloutSteps } from "../../model/rollout";
-import { waitUntilReady } from "../../components/rollout/readiness";
+import { waitUntilReady } from "../../lib/readiness";
 import { ReadinessGate, readinessProvider } from "../../components/rollout/readinessGate";
 import { installMocks } from "../mocks";
 import { LocalService, startLocalService } from "./server";
 
 // What `@pulumi/pulumi/cmd/dynamic-provider` loads a serialized provider with (an SDK dependency).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const requireFromString = require("require-from-string") as (code: string) => {
   handler(): pulumi.dynamic.ResourceProvider;
 };

@@ -47,7 +47,6 @@ export function specsOf(suite: Suite): string[] {
 export function runSuite(suite: Suite): void {
   for (const spec of specsOf(suite)) {
     describe(spec, () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(path.join(ROOT, spec));
     });
   }
