@@ -66,7 +66,7 @@ module.exports = tseslint.config(
       "dist/**",
       "coverage/**",
       "specs/**",
-      "test/harness/fixtures/**",
+      "packages/test-engine/test/fixtures/**",
       "test/platforms/fixtures/**",
     ],
   },

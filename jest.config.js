@@ -2,7 +2,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/test"],
+  roots: ["<rootDir>/test", "<rootDir>/packages"],
   // Two suite files run every spec (test/suites/specs.ts says why); PEGASUS_SPEC=1 runs specs one by one.
   testMatch: process.env.PEGASUS_SPEC ? ["**/*.spec.ts"] : ["<rootDir>/test/suites/*.test.ts"],
   transform: {

@@ -8,10 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { flyProvider } from "../../components/platforms/flyAppSecrets";
 import { railwayProvider } from "../../components/platforms/railwayVariables";
 import { renderProvider } from "../../components/platforms/renderEnvGroup";
-import type { FaultMatch, LoggedRequest } from "../fakes/common";
-import { FakeFly } from "../fakes/fly";
-import { FakeRailway } from "../fakes/railway";
-import { FakeRender } from "../fakes/render";
+import type { FaultMatch, LoggedRequest } from "@pegasus-secrets/platform-fakes";
+import { FakeFly } from "@pegasus-secrets/platform-fakes";
+import { FakeRailway } from "@pegasus-secrets/platform-fakes";
+import { FakeRender } from "@pegasus-secrets/platform-fakes";
 import { FAST_HTTP, Held, setEnv } from "./kit";
 
 const hex = (n: number) => randomBytes(n).toString("hex");

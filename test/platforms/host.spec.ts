@@ -13,11 +13,11 @@ import {
   DynamicProviderHost,
   ProviderError,
   startDynamicProviderHost,
-} from "../harness/dynamicProvider";
-import { isSecret, Registration, runProgram, secret, UNKNOWN } from "../harness/engine";
-import { FakeFly } from "../fakes/fly";
-import { FakeRailway } from "../fakes/railway";
-import { FakeRender } from "../fakes/render";
+} from "@pegasus-secrets/test-engine";
+import { isSecret, Registration, runProgram, secret, UNKNOWN } from "@pegasus-secrets/test-engine";
+import { FakeFly } from "@pegasus-secrets/platform-fakes";
+import { FakeRailway } from "@pegasus-secrets/platform-fakes";
+import { FakeRender } from "@pegasus-secrets/platform-fakes";
 import { PROJECT_DIR } from "../helpers";
 import { FAST_HTTP, nonSecretJson, value } from "./kit";
 

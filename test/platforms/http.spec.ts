@@ -11,7 +11,7 @@ import {
   requestedWaitMs,
   scrub,
 } from "../../lib/http";
-import { FakeRender } from "../fakes/render";
+import { FakeRender } from "@pegasus-secrets/platform-fakes";
 import { value } from "./kit";
 
 const NOW = Date.UTC(2026, 10, 29, 8, 0, 0);

@@ -9,7 +9,7 @@
 import { randomBytes } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { reveal, SECRET_SIG, SIG_KEY } from "../../components/platforms/providerKit";
-import type { LoggedRequest } from "../fakes/common";
+import type { LoggedRequest } from "@pegasus-secrets/platform-fakes";
 
 /** HTTP timing for tests: a hung request gives up after 300 ms, waits shrink 1000-fold. */
 export const FAST_HTTP: Record<string, string> = {

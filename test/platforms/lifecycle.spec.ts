@@ -276,7 +276,7 @@ describe("activation settings", () => {
     const c = renderCase();
     const stop = await startCase(c);
     try {
-      const fake = c.fake as import("../fakes/render").FakeRender;
+      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeRender;
       const dest = c.newDest();
       const secrets = { JWT_SECRET: value() };
       let r = await up(
@@ -304,7 +304,7 @@ describe("activation settings", () => {
     const c = flyCase();
     const stop = await startCase(c);
     try {
-      const fake = c.fake as import("../fakes/fly").FakeFly;
+      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeFly;
       const dest = c.newDest();
       const r = await up(
         c.provider,
@@ -338,7 +338,7 @@ describe("activation settings", () => {
     const c = railwayCase();
     const stop = await startCase(c);
     try {
-      const fake = c.fake as import("../fakes/railway").FakeRailway;
+      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeRailway;
       const dest = c.newDest();
       const r = await up(
         c.provider,

@@ -5,8 +5,8 @@
 // engine (none here), so the resource properties are what this test sends, shaped as the engine's.
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { secret as wireSecret, UNKNOWN } from "../harness/engine";
-import { AnalyzedResource, PolicyHost, startPolicyHost } from "../harness/policyHost";
+import { secret as wireSecret, UNKNOWN } from "@pegasus-secrets/test-engine";
+import { AnalyzedResource, PolicyHost, startPolicyHost } from "@pegasus-secrets/test-engine";
 import { planJson } from "../../cli/plan";
 import { planViolations } from "../../cli/policyCheck";
 import { RuleResource } from "../../policy/rules";

@@ -1,6 +1,6 @@
 import { randomBytes } from "crypto";
 import { readStackConfig } from "../../cli/stackFiles";
-import { runProgram } from "../harness/engine";
+import { runProgram } from "@pegasus-secrets/test-engine";
 import { planStack, PROJECT_DIR } from "../helpers";
 
 const SIG = "4dabf18193072939515e22adb298388d";

@@ -12,11 +12,16 @@ import * as path from "path";
  * take the folders listed for them, `third` the rest), so a new spec can never be skipped. Run one
  * spec alone with `PEGASUS_SPEC=1 npx jest <path>`.
  */
-const ROOT = path.resolve(__dirname, "..");
-/** Folders per suite, balanced by measured run time; `third` takes every other folder. */
+const ROOT = path.resolve(__dirname, "..", "..");
+/** Where specs live: the project's tests, and each workspace package's own self-tests. */
+const SPEC_ROOTS = [
+  "test",
+  ...fs.readdirSync(path.join(ROOT, "packages")).map((p) => path.join("packages", p, "test")),
+];
+/** Folders per suite (relative to the repository), balanced by measured run time; `third` takes every other folder. */
 export const SUITES: Record<"first" | "second", string[]> = {
-  first: ["stacks", "harness", "cli", "model"],
-  second: ["review", "platforms"],
+  first: ["test/stacks", "packages/test-engine/test", "test/cli", "test/model"],
+  second: ["test/review", "test/platforms"],
 };
 export type Suite = "first" | "second" | "third";
 
@@ -34,13 +39,17 @@ const walk = (dir: string): string[] =>
     )
     .sort();
 
-/** The spec files of one suite, relative to test/. */
+/** The spec files of one suite, relative to the repository. */
 export function specsOf(suite: Suite): string[] {
-  const suiteOf = (folder: string): Suite =>
-    SUITES.first.includes(folder) ? "first" : SUITES.second.includes(folder) ? "second" : "third";
-  return walk(ROOT)
+  const suiteOf = (file: string): Suite => {
+    const within = (folders: string[]) => folders.some((d) => file.startsWith(`${d}${path.sep}`));
+    return within(SUITES.first) ? "first" : within(SUITES.second) ? "second" : "third";
+  };
+  return SPEC_ROOTS.flatMap((r) =>
+    fs.existsSync(path.join(ROOT, r)) ? walk(path.join(ROOT, r)) : [],
+  )
     .map((f) => path.relative(ROOT, f))
-    .filter((f) => suiteOf(f.split(path.sep)[0]) === suite);
+    .filter((f) => suiteOf(f) === suite);
 }
 
 /** Declares each spec of the suite under a `describe` named by its path. */

@@ -13,7 +13,7 @@ import {
   runProgram,
   stageDir,
   startFakeMonitor,
-} from "./engine";
+} from "../src/engine";
 
 const FIXTURE = path.join(__dirname, "fixtures", "program");
 const PROJECT = "harness-fixture";

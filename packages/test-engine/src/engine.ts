@@ -1060,11 +1060,14 @@ export interface StagedDir {
 
 /**
  * Copies `srcDir` to a fresh temp folder and links `node_modules` there to `nodeModulesDir`
- * (default: this repository's), so that the SDK, ts-node and typescript resolve exactly as in an
+ * (default: the one this process loads the SDK from), so that the SDK, ts-node and typescript resolve exactly as in an
  * installed project without installing anything.
  */
 export function stageDir(srcDir: string, nodeModulesDir?: string): StagedDir {
-  const modules = nodeModulesDir ?? path.resolve(__dirname, "..", "..", "node_modules");
+  // The node_modules folder that holds the SDK this process uses (`<modules>/@pulumi/pulumi`).
+  const modules =
+    nodeModulesDir ??
+    path.dirname(path.dirname(path.dirname(require.resolve("@pulumi/pulumi/package.json"))));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-harness-"));
   fs.cpSync(srcDir, dir, { recursive: true });
   fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");

@@ -1,14 +1,14 @@
 /**
- * Tests of the fake platform servers themselves (test/fakes/*.ts), through Node's global fetch:
+ * Tests of the fake platform servers themselves (packages/platform-fakes/src), through Node's global fetch:
  * per platform a happy path, contract violations, wrong auth, an injected 429 and an injected hang.
  * Values and tokens are random; nothing here may look like a real credential.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FakeFly } from "./fly";
-import { FakeRailway } from "./railway";
-import { FakeRender } from "./render";
+import { FakeFly } from "../src/fly";
+import { FakeRailway } from "../src/railway";
+import { FakeRender } from "../src/render";
 
 const secret = (): string => randomBytes(16).toString("hex");
 
@@ -416,7 +416,7 @@ describe("FakeFly", () => {
 
 // ---------------------------------------------------------------------------------------------
 describe("FakeRailway", () => {
-  const operations = path.resolve(__dirname, "..", "..", "specs", "railway-operations");
+  const operations = path.resolve(__dirname, "..", "..", "..", "specs", "railway-operations");
   const op = (name: string): string =>
     fs.readFileSync(path.join(operations, `${name}.graphql`), "utf8");
   const scope = { projectId: "p1", environmentId: "e1", serviceId: "s1" };

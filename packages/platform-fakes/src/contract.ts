@@ -45,7 +45,8 @@ import {
   type RequestContext,
 } from "./common";
 
-const SPECS_DIR = path.resolve(__dirname, "..", "..", "specs");
+/** The published contracts live at the repository root (`specs/`), beside the docs that cite them. */
+const SPECS_DIR = path.resolve(__dirname, "..", "..", "..", "specs");
 
 type JsonObject = Record<string, unknown>;
 
