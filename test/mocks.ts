@@ -22,8 +22,10 @@ function computed(a: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
  * Installs Pulumi's runtime mocks for component tests and returns the list every registration is
  * pushed to (reset it in `beforeEach`). Unknown invokes throw.
  */
-export async function installMocks(stack = "staging"): Promise<pulumi.runtime.MockResourceArgs[]> {
-  const seen: pulumi.runtime.MockResourceArgs[] = [];
+export async function installMocks(
+  stack = "staging",
+  seen: pulumi.runtime.MockResourceArgs[] = [],
+): Promise<pulumi.runtime.MockResourceArgs[]> {
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => {
@@ -47,3 +49,16 @@ export const isSecretInput = (v: unknown): boolean =>
   typeof v === "object" &&
   v !== null &&
   (v as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270";
+
+/** Installs the mocks for one spec file and empties the record before each test. */
+export function useMocks(stack = "staging"): {
+  seen: pulumi.runtime.MockResourceArgs[];
+  ofType: (type: string) => pulumi.runtime.MockResourceArgs[];
+} {
+  const seen: pulumi.runtime.MockResourceArgs[] = [];
+  beforeAll(() => installMocks(stack, seen));
+  beforeEach(() => {
+    seen.length = 0;
+  });
+  return { seen, ofType: (type) => seen.filter((r) => r.type === type) };
+}
