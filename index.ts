@@ -10,4 +10,5 @@ export const identityEmails = out.identityEmails;
 export const accessGrants = out.accessGrants;
 export const rotationTopic = out.rotationTopic;
 export const rotationKeepers = out.rotationKeepers;
+export const previousKeepers = out.previousKeepers;
 export const auditLogging = out.auditLogging;

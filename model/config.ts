@@ -29,6 +29,10 @@ export interface RawConfig {
 /** A runtime identity: created by the stack (`accountId`) or an existing one referenced by `email`. */
 export type IdentityConfig = { accountId: string } | { email: string };
 
+/** The two database users of a consumer, used alternately (dual-user rotation, DESIGN.md D2). */
+export const DATABASE_USER_SLOTS = ["a", "b"] as const;
+export type DatabaseUserSlot = (typeof DATABASE_USER_SLOTS)[number];
+
 /** How one variable's value is produced, when the stack chooses something other than the default. */
 export type SourceConfig =
   | { kind: "generated" }
@@ -61,6 +65,8 @@ export interface StackConfig {
   identities: Partial<Record<GcpConsumer, IdentityConfig>>;
   rotations: Record<string, string>;
   previousKeepers: Record<string, string>;
+  /** Cloud SQL credentials: which of the consumer's two users is live (`a` unless set). */
+  activeUsers: Record<string, DatabaseUserSlot>;
   sources: Record<string, SourceConfig>;
   plain: Record<string, string>;
   /** Readiness URLs and smoke flow of `pegasus-secrets verify` (rotation runbook step 2). */
@@ -112,7 +118,12 @@ export const CONFIG_KEYS = {
   previousKeepers: {
     type: "object",
     description:
-      "Variable name -> keeper of the previous value, kept valid during a signing key's overlap window.",
+      "Variable name -> keeper of the previous value, still valid while a rotation is open (until `finalize` revokes it).",
+  },
+  activeUsers: {
+    type: "object",
+    description:
+      "Variable name -> which of the consumer's two Cloud SQL users (`a` or `b`) is live; `rotate` flips it (dual-user rotation). Default `a`.",
   },
   sources: {
     type: "object",
@@ -169,6 +180,7 @@ const OBJECT_SCHEMAS: Record<string, z.ZodType> = {
   identities: z.partialRecord(z.enum(GCP_CONSUMERS), identitySchema),
   rotations: z.record(z.string(), z.string()),
   previousKeepers: z.record(z.string(), z.string()),
+  activeUsers: z.record(z.string(), z.enum(DATABASE_USER_SLOTS)),
   sources: z.record(z.string(), sourceSchema),
   plain: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)),
   replicationLocations: z.array(z.string().regex(PATTERNS.location.re)),
@@ -324,6 +336,7 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     identities,
     rotations: json<Record<string, string>>("rotations", {}),
     previousKeepers: json<Record<string, string>>("previousKeepers", {}),
+    activeUsers: json<Record<string, DatabaseUserSlot>>("activeUsers", {}),
     sources: json<Record<string, SourceConfig>>("sources", {}),
     plain: json<Record<string, string>>("plain", {}),
     verify,

@@ -99,7 +99,10 @@ export function consumerVariables(
     if (!s.consumers.includes(consumer)) continue;
     const base = { variable: s.variable, secret: s, secretId: s.secretId };
     secrets.push({ ...base, key: s.variable, generation: "current", keeper: s.keeper });
-    if (s.previousKeeper !== undefined) {
+    // Only a signing key is delivered twice (current and previous): its verifiers accept both while
+    // tokens signed with the previous one are still in flight. Any other previous value stays valid
+    // where it is checked, and instances that started with it keep it until they restart.
+    if (s.overlap && s.previousKeeper !== undefined) {
       secrets.push({
         ...base,
         key: `${s.variable}${PREVIOUS_SUFFIX}`,

@@ -40,7 +40,7 @@ export interface SecretValueModel {
   value: ValueSource;
   /** The rotation keeper of the current value. */
   keeper: string;
-  /** During an overlap window: the keeper of the previous value, still valid. */
+  /** While a rotation is open: the keeper of the previous value, still valid until `finalize`. */
   previousKeeper?: string;
   rotationDays: number;
   overlap: boolean;
@@ -125,8 +125,6 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
         return `"${e.name}" is plain config, not a secret: it has no keeper.`;
       if (e.rotatesWith)
         return `"${e.name}" rotates with ${e.rotatesWith}: set the keeper of ${e.rotatesWith} instead.`;
-      if (mapKey === "previousKeepers" && !e.overlap)
-        return `"${e.name}" has no overlap window: only signing keys keep a previous value.`;
       return undefined;
     });
     for (const [name, keeper] of Object.entries(map)) {
@@ -158,6 +156,15 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
     if (!e.sources.includes(kind))
       return `source "${kind}" is not supported by ${e.name}; it supports ${e.sources.join(", ")}.`;
     return undefined;
+  });
+
+  // activeUsers: only a Cloud SQL credential has two users to alternate between.
+  checkVariables("activeUsers", Object.keys(cfg.activeUsers), (e) => {
+    if (e.kind !== "secret") return `"${e.name}" is plain config: it has no database users.`;
+    const kind = (cfg.sources[e.name] ?? { kind: e.defaultSource }).kind;
+    return kind === "cloudSql"
+      ? undefined
+      : `"${e.name}" comes from ${kind}, not a Cloud SQL user pair: only a cloudSql source alternates users.`;
   });
 
   // plain: known plain variables; every plain variable without a default is required.
@@ -215,7 +222,7 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
       cfg.sources[leader?.name ?? entry.name] ??
       ({ kind: (leader ?? entry).defaultSource } as SourceConfig);
     const keeper = cfg.rotations[leader?.name ?? entry.name] ?? INITIAL_KEEPER;
-    const previousKeeper = entry.overlap ? cfg.previousKeepers[entry.name] : undefined;
+    const previousKeeper = cfg.previousKeepers[leader?.name ?? entry.name];
     const receivers = entry.consumers.filter((c) => c !== "mobile");
     const scopes: (Consumer | "shared")[] = entry.scope === "shared" ? ["shared"] : receivers;
     for (const scope of scopes) {
@@ -271,6 +278,7 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
           source,
           keeper,
           previousKeeper,
+          activeUser: cfg.activeUsers[leader?.name ?? entry.name] ?? "a",
           length: entry.length ?? 32,
           hmacField: entry.hmacField,
           secretIdPrefix: cfg.secretIdPrefix,

@@ -4,8 +4,8 @@
  * or which HMAC key a variable shares.
  */
 import { CATALOG, CatalogEntry, Consumer, GcpConsumer } from "../catalog";
-import type { SourceConfig } from "./config";
-import { lowerCamel } from "./naming";
+import type { DatabaseUserSlot, SourceConfig } from "./config";
+import { lowerCamel, shortHash } from "./naming";
 
 /** How one secret value is produced, with everything its resources need. */
 export type ValueSource =
@@ -13,18 +13,21 @@ export type ValueSource =
   | { kind: "generated"; keeper: string; previousKeeper?: string; length: number }
   /** Encrypted stack config (`pulumi config set --secret <configKey>`). */
   | { kind: "external"; configKey: string }
-  /** A generated password set on a Cloud SQL user of this consumer, composed into a URL. */
+  /**
+   * Generated passwords on two Cloud SQL users of this consumer, used alternately (dual-user
+   * rotation): the URL names the current user; while a rotation is open the previous user keeps its
+   * password, so every running instance stays connected until `finalize` retires it.
+   */
   | {
       kind: "cloudSql";
       instance: string;
-      /** The database user (one per consumer, least privilege). */
-      username: string;
       host: string;
       port: number;
       database: string;
       sslMode: "disable" | "require" | "verify-ca" | "verify-full";
-      keeper: string;
       length: number;
+      /** Both users, in slot order (`a`, `b`). */
+      users: DatabaseUser[];
     }
   /** The AUTH string a Memorystore instance issues, composed into a URL. */
   | { kind: "memorystore"; instance: string; region: string }
@@ -38,7 +41,24 @@ export type ValueSource =
       keyOwner: GcpConsumer;
       field: "accessId" | "secret";
       keeper: string;
+      /** While a rotation is open, the previous key stays ACTIVE until `finalize`. */
+      previousKeeper?: string;
     };
+
+/** One of a consumer's two database users and the generation of its password. */
+export interface DatabaseUser {
+  slot: DatabaseUserSlot;
+  /** Database user name: `staging_api_a`. */
+  username: string;
+  /**
+   * Names the password generation: the current keeper, the previous keeper while a rotation is
+   * open, or, for the idle user, a value derived from the current keeper that nothing receives
+   * (so retiring a user replaces its password with one nobody holds).
+   */
+  passwordKeeper: string;
+  /** `current`: in DATABASE_URL; `previous`: still valid until finalize; `idle`: password retired. */
+  role: "current" | "previous" | "idle";
+}
 
 /** The secret config key of an external value: `openaiApiKeyApi`, `redisUrl`. */
 export const externalConfigKey = (variable: string, scope: Consumer | "shared"): string =>
@@ -58,9 +78,33 @@ export const possibleExternalKeys = (catalog: CatalogEntry[] = CATALOG): string[
       : [],
   );
 
-/** Cloud SQL user name of a consumer: `staging_api` (the prefix with `_` for `-`). */
-export const cloudSqlUsername = (secretIdPrefix: string, scope: Consumer | "shared"): string =>
-  `${secretIdPrefix.replace(/-/g, "_")}_${scope === "shared" ? "app" : scope}`;
+/** Cloud SQL user name of a consumer's slot: `staging_api_a` (the prefix with `_` for `-`). */
+export const cloudSqlUsername = (
+  secretIdPrefix: string,
+  scope: Consumer | "shared",
+  slot: DatabaseUserSlot,
+): string => `${secretIdPrefix.replace(/-/g, "_")}_${scope === "shared" ? "app" : scope}_${slot}`;
+
+/**
+ * The two users of a dual-user credential. The active slot holds the current keeper; the other
+ * holds the previous keeper while a rotation is open, else an idle password keyed by the current
+ * keeper, which changes at every rotation: a retired password is never one that was delivered.
+ */
+export function databaseUsers(
+  secretIdPrefix: string,
+  scope: Consumer | "shared",
+  active: DatabaseUserSlot,
+  keeper: string,
+  previousKeeper: string | undefined,
+): DatabaseUser[] {
+  return (["a", "b"] as const).map((slot) => {
+    const username = cloudSqlUsername(secretIdPrefix, scope, slot);
+    if (slot === active) return { slot, username, passwordKeeper: keeper, role: "current" };
+    return previousKeeper !== undefined
+      ? { slot, username, passwordKeeper: previousKeeper, role: "previous" }
+      : { slot, username, passwordKeeper: `idle.${shortHash(keeper)}`, role: "idle" };
+  });
+}
 
 /** What {@link valueSource} needs to know about one stored value. */
 export interface ValueSourceInput {
@@ -69,6 +113,8 @@ export interface ValueSourceInput {
   source: SourceConfig;
   keeper: string;
   previousKeeper?: string;
+  /** For `cloudSql`: the slot of the user that holds the current keeper. */
+  activeUser: DatabaseUserSlot;
   length: number;
   hmacField?: "accessId" | "secret";
   secretIdPrefix: string;
@@ -91,13 +137,12 @@ export function valueSource(v: ValueSourceInput): ValueSource {
       return {
         kind: "cloudSql",
         instance: s.instance,
-        username: cloudSqlUsername(v.secretIdPrefix, v.scope),
         host: s.host,
         port: s.port ?? 5432,
         database: s.database,
         sslMode: s.sslMode ?? "require",
-        keeper: v.keeper,
         length: v.length,
+        users: databaseUsers(v.secretIdPrefix, v.scope, v.activeUser, v.keeper, v.previousKeeper),
       };
     case "memorystore":
       return { kind: "memorystore", instance: s.instance, region: s.region };
@@ -109,6 +154,7 @@ export function valueSource(v: ValueSourceInput): ValueSource {
         keyOwner: owner,
         field: v.hmacField ?? "secret",
         keeper: v.keeper,
+        ...(v.previousKeeper !== undefined ? { previousKeeper: v.previousKeeper } : {}),
       };
     }
   }

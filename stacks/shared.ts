@@ -11,7 +11,13 @@ import {
   RuntimeIdentity,
   SecretAuditLogging,
 } from "../components";
-import { Model, planDeliveries, rotationKeepers, SecretValueModel } from "../model";
+import {
+  Model,
+  planDeliveries,
+  previousKeepers,
+  rotationKeepers,
+  SecretValueModel,
+} from "../model";
 import { LoadedConfig } from "./config";
 import { SecretValues, valueMaterialiser } from "./values";
 
@@ -111,10 +117,11 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
         versionDestroyTtlDays: cfg.versionDestroyTtlDays,
         deletionProtection: cfg.deletionProtection,
         current: { keeper: s.keeper, value: value.current },
-        previous:
-          s.previousKeeper && value.previous
-            ? { keeper: s.previousKeeper, value: value.previous }
-            : undefined,
+        // An external or Memorystore value has no second copy to give: the previous version keeps
+        // the data it was created with (ManagedSecret never rewrites it).
+        previous: s.previousKeeper
+          ? { keeper: s.previousKeeper, value: value.previous ?? value.current }
+          : undefined,
         accessors: s.accessors.map((c) => identities[c]!.member),
       },
       { dependsOn: [rotation.publisherGrant, ...apis] },
@@ -152,7 +159,9 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
     identityEmails: Object.fromEntries(Object.entries(identities).map(([c, id]) => [c, id!.email])),
     accessGrants: model.grants.map((g) => `${g.variable} -> ${g.consumer} (${g.member})`),
     rotationTopic: rotation.topicId,
+    // The keepers this deployment runs: the runbook records them after each `pulumi up` (applied).
     rotationKeepers: rotationKeepers(model),
+    previousKeepers: previousKeepers(model),
     auditLogging: audit ? audit.service : "managed by another stack of this project",
   };
   return { model, identities, secrets, deliveries, outputs };

@@ -48,15 +48,14 @@ export function valueMaterialiser(ctx: ValueContext): (s: SecretValueModel) => S
         const cred = new DatabaseCredential(`${name}-credential`, {
           project: ctx.project,
           instance: v.instance,
-          username: v.username,
+          users: v.users,
           host: v.host,
           port: v.port,
           database: v.database,
           sslMode: v.sslMode,
-          keeper: v.keeper,
           length: v.length,
         });
-        return { current: cred.url };
+        return { current: cred.url, previous: cred.previousUrl };
       }
       case "memorystore": {
         const instance = redis.getInstanceOutput({
@@ -79,10 +78,12 @@ export function valueMaterialiser(ctx: ValueContext): (s: SecretValueModel) => S
             project: ctx.project,
             serviceAccountEmail: ctx.identities[v.keyOwner]!.email,
             keeper: v.keeper,
+            previousKeeper: v.previousKeeper,
           });
           hmacKeys.set(v.keyName, key);
         }
-        return { current: v.field === "accessId" ? key.accessId : key.secret };
+        const field = v.field === "accessId" ? "accessId" : "secret";
+        return { current: key[field], previous: key.previous?.[field] };
       }
     }
   };

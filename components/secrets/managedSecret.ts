@@ -32,7 +32,11 @@ export interface ManagedSecretArgs {
   deletionProtection: boolean;
   /** The current value. */
   current: SecretGeneration;
-  /** The previous value, kept enabled during an overlap window. */
+  /**
+   * The previous value while a rotation is open: its version stays enabled until `finalize`, then
+   * is disabled (never destroyed). Its data is never rewritten (`ignoreChanges`), so `value` only
+   * matters if the version does not exist yet.
+   */
   previous?: SecretGeneration;
   /**
    * IAM members granted `roles/secretmanager.secretAccessor`, exactly (authoritative for this secret and
@@ -108,7 +112,7 @@ export class ManagedSecret extends pulumi.ComponentResource {
 
     // One version per live value, named by its keeper: a rotation adds the new version, and removing the
     // old one disables it (deletionPolicy DISABLE) instead of destroying it (DESIGN.md D3).
-    const version = (g: SecretGeneration, dependsOn?: pulumi.Resource[]) =>
+    const version = (g: SecretGeneration, opts: pulumi.CustomResourceOptions = {}) =>
       new secretmanager.SecretVersion(
         `${name}-version-${shortHash(g.keeper)}`,
         {
@@ -117,11 +121,15 @@ export class ManagedSecret extends pulumi.ComponentResource {
           deletionPolicy: "DISABLE",
           enabled: true,
         },
-        { parent: this, dependsOn },
+        { parent: this, ...opts },
       );
-    // The previous version first, so the current one is always the latest.
-    const previous = args.previous ? version(args.previous) : undefined;
-    const current = version(args.current, previous ? [previous] : undefined);
+    // The previous version first, so the current one is always the latest. It was the current
+    // version before the rotation and keeps the data it was created with: an external value's
+    // config key now holds the new value, so the previous one exists only in this version.
+    const previous = args.previous
+      ? version(args.previous, { ignoreChanges: ["secretData"] })
+      : undefined;
+    const current = version(args.current, previous ? { dependsOn: [previous] } : {});
 
     if (args.accessors.length > 0) {
       new secretmanager.SecretIamBinding(

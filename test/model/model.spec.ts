@@ -124,11 +124,27 @@ describe("stack config validation", () => {
     );
   });
 
-  it("refuses a previous keeper on a secret with no overlap window", () => {
+  it("keeps a previous keeper on any secret while its rotation is open, but not one equal to the current", () => {
+    const m = build("staging", { [`${K}:previousKeepers`]: JSON.stringify({ REDIS_URL: "old" }) });
+    expect(m.secrets.find((s) => s.variable === "REDIS_URL")?.previousKeeper).toBe("old");
     expect(() =>
-      build("staging", { [`${K}:previousKeepers`]: JSON.stringify({ REDIS_URL: "old" }) }),
+      build("staging", { [`${K}:previousKeepers`]: JSON.stringify({ REDIS_URL: "initial" }) }),
     ).toThrow(
-      `\`${K}:previousKeepers.REDIS_URL\`: "REDIS_URL" has no overlap window: only signing keys keep a previous value.`,
+      `\`${K}:previousKeepers.REDIS_URL\`: equals the current keeper of REDIS_URL; the previous value must differ.`,
+    );
+  });
+
+  it("alternates users only for a Cloud SQL credential", () => {
+    const m = build("staging", { [`${K}:activeUsers`]: JSON.stringify({ DATABASE_URL: "b" }) });
+    const db = m.secrets.find((s) => s.variable === "DATABASE_URL" && s.scope === "api")!;
+    expect(db.value.kind === "cloudSql" && db.value.users.map((u) => u.role)).toEqual([
+      "idle",
+      "current",
+    ]);
+    expect(() =>
+      build("staging", { [`${K}:activeUsers`]: JSON.stringify({ REDIS_URL: "b" }) }),
+    ).toThrow(
+      `\`${K}:activeUsers.REDIS_URL\`: "REDIS_URL" comes from external, not a Cloud SQL user pair: only a cloudSql source alternates users.`,
     );
   });
 

@@ -1,7 +1,9 @@
 // The value-source model: every decision about where a value comes from, before any resource.
 import { CATALOG, CatalogEntry } from "../../catalog";
+import { shortHash } from "../../model/naming";
 import {
   cloudSqlUsername,
+  databaseUsers,
   configKeyOf,
   externalConfigKey,
   possibleExternalKeys,
@@ -15,6 +17,7 @@ const input = (over: Partial<ValueSourceInput>): ValueSourceInput => ({
   scope: "api",
   source: { kind: "external" },
   keeper: "initial",
+  activeUser: "a",
   length: 32,
   secretIdPrefix: "staging",
   ...over,
@@ -29,7 +32,7 @@ describe("valueSource", () => {
     });
   });
 
-  it("gives each consumer its own Cloud SQL user, with the URL's defaults filled in", () => {
+  it("gives each consumer two Cloud SQL users, the URL's defaults filled in", () => {
     const v = valueSource(
       input({
         scope: "worker",
@@ -41,13 +44,25 @@ describe("valueSource", () => {
     expect(v).toEqual({
       kind: "cloudSql",
       instance: "pg",
-      username: "prod_eu_worker",
       host: "10.0.0.3",
       port: 5432,
       database: "pegasus",
       sslMode: "require",
-      keeper: "2026-11-29.1",
       length: 32,
+      users: [
+        {
+          slot: "a",
+          username: "prod_eu_worker_a",
+          passwordKeeper: "2026-11-29.1",
+          role: "current",
+        },
+        {
+          slot: "b",
+          username: "prod_eu_worker_b",
+          passwordKeeper: `idle.${shortHash("2026-11-29.1")}`,
+          role: "idle",
+        },
+      ],
     });
   });
 
@@ -62,6 +77,15 @@ describe("valueSource", () => {
         hmacField: "secret",
       }),
     );
+    const withPrevious = valueSource(
+      input({
+        variable: "AWS_SECRET_ACCESS_KEY",
+        source: { kind: "gcsHmac" },
+        keeper: "k2",
+        previousKeeper: "k1",
+      }),
+    );
+    expect(withPrevious).toMatchObject({ keeper: "k2", previousKeeper: "k1" });
     expect([id, secret]).toEqual([
       {
         kind: "gcsHmac",
@@ -125,8 +149,33 @@ describe("config keys of external values", () => {
     expect(scopesOf(fake[0])).toEqual(["api"]);
   });
 
-  it("spells Cloud SQL users with underscores", () => {
-    expect(cloudSqlUsername("staging-eu", "api")).toBe("staging_eu_api");
-    expect(cloudSqlUsername("staging", "shared")).toBe("staging_app");
+  it("spells Cloud SQL users with underscores and their slot", () => {
+    expect(cloudSqlUsername("staging-eu", "api", "a")).toBe("staging_eu_api_a");
+    expect(cloudSqlUsername("staging", "shared", "b")).toBe("staging_app_b");
+  });
+});
+
+describe("dual-user rotation", () => {
+  const roles = (active: "a" | "b", keeper: string, previous?: string) =>
+    databaseUsers("staging", "api", active, keeper, previous).map((u) => [
+      u.slot,
+      u.role,
+      u.passwordKeeper,
+    ]);
+
+  it("walks stable -> rotating -> finalized, never giving a delivered password to the idle user", () => {
+    // Stable on a; rotate to b (a keeps its password); finalize (a gets a password nobody holds).
+    expect(roles("a", "k1")).toEqual([
+      ["a", "current", "k1"],
+      ["b", "idle", `idle.${shortHash("k1")}`],
+    ]);
+    expect(roles("b", "k2", "k1")).toEqual([
+      ["a", "previous", "k1"],
+      ["b", "current", "k2"],
+    ]);
+    expect(roles("b", "k2")).toEqual([
+      ["a", "idle", `idle.${shortHash("k2")}`],
+      ["b", "current", "k2"],
+    ]);
   });
 });

@@ -79,12 +79,15 @@ describe.each(["staging", "production"])("the ownership matrix in %s", (stack) =
     expect(ids("REDIS_URL")).toEqual(["shared"]);
   });
 
-  it("gives each consumer its own Cloud SQL user for DATABASE_URL (D1a)", () => {
+  it("gives each consumer its own pair of Cloud SQL users for DATABASE_URL (D1a, D2)", () => {
     const users = evaluations[stack].resources.filter((r) => r.type === "gcp:sql/user:User");
     expect(users.map((u) => u.inputs.name).sort()).toEqual([
-      `${stack}_api`,
-      `${stack}_ci`,
-      `${stack}_worker`,
+      `${stack}_api_a`,
+      `${stack}_api_b`,
+      `${stack}_ci_a`,
+      `${stack}_ci_b`,
+      `${stack}_worker_a`,
+      `${stack}_worker_b`,
     ]);
     for (const u of users) expect(u.inputs.password).toBe("[secret]");
   });

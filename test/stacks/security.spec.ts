@@ -160,6 +160,7 @@ describe("no value escapes", () => {
       "auditLogging",
       "gcpProject",
       "identityEmails",
+      "previousKeepers",
       "rotationKeepers",
       "rotationTopic",
       "secretIds",
