@@ -9,3 +9,4 @@ export * from "./rollout";
 export * from "./runbookConfig";
 export * from "./rotation";
 export * from "./sources";
+export * from "./rotationState";
