@@ -10,3 +10,4 @@ export * from "./runbookConfig";
 export * from "./rotation";
 export * from "./sources";
 export * from "./rotationState";
+export * from "./deployment";

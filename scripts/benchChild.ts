@@ -55,7 +55,12 @@ async function main(): Promise<number> {
   const model = buildModel(syntheticCatalog(n), "staging", files);
   const program =
     mode === "model"
-      ? () => buildStack("staging", { model, externalValue: () => pulumi.secret("") }).outputs
+      ? () =>
+          buildStack("staging", {
+            model,
+            externalValue: () => pulumi.secret(""),
+            deployment: { applying: false, ci: null, breakGlassIncident: null, freeze: null },
+          }).outputs
       : () => flat(model.secrets.length, model.config.gcpProject);
   const ev = await evaluate({ projectDir, stack: "staging", program });
   return ev.resources.length;

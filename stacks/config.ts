@@ -1,12 +1,48 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { CATALOG } from "../catalog";
-import { buildModel, Model, PROJECT, RawConfig } from "../model";
+import {
+  BREAK_GLASS_ENV,
+  buildModel,
+  Deployment,
+  FREEZE_PATH,
+  Model,
+  parseFreeze,
+  PROJECT,
+  RawConfig,
+} from "../model";
 
 /** A stack's validated model plus access to its encrypted external values. */
 export interface LoadedConfig {
   model: Model;
   /** The encrypted value of an external secret's config key (always a secret Output). */
   externalValue(configKey: string): pulumi.Output<string>;
+  /** The run this program is part of: whether it applies, where, and under which freeze. */
+  deployment: Deployment;
+}
+
+/** The project folder: the freeze marker is committed beside the stack files. */
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/**
+ * The run as the engine and the environment describe it. A run under the SDK's runtime mocks (the
+ * offline plan, the tests) never applies anything; GitHub Actions sets GITHUB_ACTIONS and
+ * GITHUB_RUN_ID for every job.
+ */
+export function runtimeDeployment(env: NodeJS.ProcessEnv = process.env): Deployment {
+  const mocked = pulumi.runtime.getMonitor() instanceof MockMonitor;
+  const freezeFile = path.join(PROJECT_DIR, FREEZE_PATH);
+  return {
+    applying: !mocked && !pulumi.runtime.isDryRun(),
+    ci:
+      env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID
+        ? { workflow: env.GITHUB_WORKFLOW ?? "", runId: env.GITHUB_RUN_ID }
+        : null,
+    breakGlassIncident: env[BREAK_GLASS_ENV]?.trim() || null,
+    freeze: fs.existsSync(freezeFile) ? parseFreeze(fs.readFileSync(freezeFile, "utf8")) : null,
+  };
 }
 
 // `isConfigSecret` is the SDK's own record of which keys the CLI passed as secrets
@@ -26,8 +62,11 @@ export const runtimeRawConfig = (): RawConfig => ({
  * Reads every key once, validates catalog and config together, and fails before any resource is
  * declared. The only place that reads config (STYLE 3.3).
  */
-export function loadConfig(raw: RawConfig = runtimeRawConfig()): LoadedConfig {
+export function loadConfig(
+  raw: RawConfig = runtimeRawConfig(),
+  deployment: Deployment = runtimeDeployment(),
+): LoadedConfig {
   const model = buildModel(CATALOG, pulumi.getStack(), raw);
   const cfg = new pulumi.Config(PROJECT);
-  return { model, externalValue: (key) => cfg.requireSecret(key) };
+  return { model, externalValue: (key) => cfg.requireSecret(key), deployment };
 }

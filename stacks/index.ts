@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { STACKS } from "../model";
-import { LoadedConfig, loadConfig } from "./config";
+import { applyRefusal, STACKS } from "../model";
+import { LoadedConfig, loadConfig, runtimeDeployment, runtimeRawConfig } from "./config";
 import { buildProduction } from "./production";
 import { StackOptions, StackResult } from "./shared";
 import { buildStaging } from "./staging";
@@ -29,5 +29,10 @@ export function buildStack(stack: string, loaded: LoadedConfig, opts?: StackOpti
  * The offline plan and the tests call it too, so they exercise exactly the program `pulumi up` runs.
  */
 export function runProgram(opts?: StackOptions): Record<string, unknown> {
-  return buildStack(pulumi.getStack(), loadConfig(), opts).outputs;
+  const stack = pulumi.getStack();
+  // First of all: a run that must not apply says so before asking for config or declaring anything.
+  const deployment = runtimeDeployment();
+  const refusal = applyRefusal(stack, deployment);
+  if (refusal) throw new Error(refusal);
+  return buildStack(stack, loadConfig(runtimeRawConfig(), deployment), opts).outputs;
 }

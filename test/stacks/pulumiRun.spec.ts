@@ -64,4 +64,33 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
     for (const c of [...canaries, generated]) expect(outputs).not.toContain(c);
     expect(Object.keys(r.stackOutputs).sort()).toEqual(Object.keys(plan.outputs).sort());
   }, 120_000);
+
+  it("refuses a real pulumi up of production outside CI before declaring anything", async () => {
+    const files = readStackConfig(PROJECT_DIR, "production");
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(files.values))
+      if (!files.secretKeys.includes(k)) config[k] = v;
+    const r = await runProgram({
+      projectDir: PROJECT_DIR,
+      project: "pegasus-secrets",
+      stack: "production",
+      config,
+      timeoutMs: 90_000,
+      // Whatever machine runs the tests (CI included), this run is a workstation's.
+      env: {
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+        GITHUB_ACTIONS: "false",
+        PEGASUS_BREAK_GLASS: "",
+      },
+    });
+    expect(r.exitCode).not.toBe(0);
+    const errors = r.logs
+      .filter((l) => l.severity === "error")
+      .map((l) => l.message)
+      .join("\n");
+    expect(errors).toContain(
+      "Refusing pulumi up --stack production outside CI: production credentials are never used on a workstation",
+    );
+    expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  }, 120_000);
 });
