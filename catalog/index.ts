@@ -30,6 +30,10 @@ export const CATALOG: CatalogEntry[] = [
     rotationDays: ROTATION_DAYS,
     overlap: false,
     usage: { ci: "tests-only" },
+    issuer: {
+      name: "OpenAI",
+      console: "https://platform.openai.com/api-keys (the project of this stack)",
+    },
   },
   {
     name: "DATABASE_URL",
@@ -48,6 +52,11 @@ export const CATALOG: CatalogEntry[] = [
     rotationDays: ROTATION_DAYS,
     overlap: false,
     length: 32,
+    issuer: {
+      name: "the database provider",
+      console:
+        "the provider's users or credentials page for this database (only when the source is external)",
+    },
   },
   {
     name: "REDIS_URL",
@@ -66,6 +75,11 @@ export const CATALOG: CatalogEntry[] = [
     scope: "shared",
     rotationDays: ROTATION_DAYS,
     overlap: false,
+    issuer: {
+      name: "the Redis provider",
+      console:
+        "the provider's access or ACL page for this instance (only when the source is external)",
+    },
   },
   {
     name: "PLC_STORAGE_DIR",
@@ -120,6 +134,10 @@ export const CATALOG: CatalogEntry[] = [
     scope: "shared",
     rotationDays: ROTATION_DAYS,
     overlap: false,
+    issuer: {
+      name: "the webhook sender",
+      console: "the sender's webhook settings, where the signing secret is rolled",
+    },
   },
   {
     name: "AWS_ACCESS_KEY_ID",
@@ -138,6 +156,10 @@ export const CATALOG: CatalogEntry[] = [
     overlap: false,
     hmacField: "accessId",
     rotatesWith: "AWS_SECRET_ACCESS_KEY",
+    issuer: {
+      name: "the object storage provider",
+      console: "the provider's access keys page (only when the source is external)",
+    },
   },
   {
     name: "AWS_SECRET_ACCESS_KEY",
@@ -155,6 +177,10 @@ export const CATALOG: CatalogEntry[] = [
     rotationDays: ROTATION_DAYS,
     overlap: false,
     hmacField: "secret",
+    issuer: {
+      name: "the object storage provider",
+      console: "the provider's access keys page (only when the source is external)",
+    },
   },
   {
     name: "PUBLIC_API_URL",

@@ -87,6 +87,20 @@ export interface SecretEntry extends BaseEntry {
   rotatesWith?: string;
   /** Restricts a consumer's use, e.g. CI's OpenAI key is for tests only. Recorded as an annotation. */
   usage?: Partial<Record<Consumer, string>>;
+  /**
+   * Who issues the value when it is external, and where an operator creates and revokes it: a
+   * rotation's `finalize` names this page and asks the operator to confirm the old value was revoked
+   * there. Required for a secret that may come from `external`.
+   */
+  issuer?: Issuer;
+}
+
+/** The system that issues an external value, and its console page for keys. */
+export interface Issuer {
+  /** `OpenAI`, `the webhook sender`. */
+  name: string;
+  /** Where keys are created and revoked: a URL, or where to find it. */
+  console: string;
 }
 
 /** Plain config: never enters Secret Manager; delivered as ordinary variables. */

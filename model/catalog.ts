@@ -94,6 +94,13 @@ function validateSecret(
       'set `sources: ["generated"]` or `overlap: false`.',
     );
   }
+  if (e.sources.includes("external") && !e.issuer) {
+    issues.add(
+      `${at}.issuer`,
+      "an external value needs its issuer: `finalize` names where the old value is revoked.",
+      'add `issuer: { name: "...", console: "..." }` to the entry in catalog/index.ts.',
+    );
+  }
   if (e.sources.includes("gcsHmac") && !e.hmacField) {
     issues.add(
       `${at}.hmacField`,

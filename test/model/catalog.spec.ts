@@ -58,3 +58,30 @@ describe("catalog validation", () => {
     }
   });
 });
+
+describe("issuers of external values", () => {
+  it("names an issuer for every secret that may be external", () => {
+    for (const e of CATALOG) {
+      if (e.kind === "secret" && e.sources.includes("external")) {
+        expect([e.name, e.issuer?.name.length]).toEqual([e.name, expect.any(Number)]);
+      }
+    }
+  });
+
+  it("refuses an external secret without one, naming the fix", () => {
+    let err: unknown;
+    try {
+      validateCatalog(withEntry("OPENAI_API_KEY", { issuer: undefined }));
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ConfigError).issues).toEqual([
+      {
+        key: "catalog[OPENAI_API_KEY].issuer",
+        problem:
+          "an external value needs its issuer: `finalize` names where the old value is revoked.",
+        fix: 'add `issuer: { name: "...", console: "..." }` to the entry in catalog/index.ts.',
+      },
+    ]);
+  });
+});
