@@ -4,3 +4,4 @@ export * from "./platforms";
 export * from "./rollout";
 export * from "./rotation";
 export * from "./secrets";
+export * from "./monitoring";

@@ -9,6 +9,15 @@ import {
   VerifyConfig,
   verifySchema,
 } from "./runbookConfig";
+import {
+  checkKms,
+  EmergencyAccessConfig,
+  emergencyAccessSchema,
+  KmsConfig,
+  kmsSchema,
+  NotificationsConfig,
+  notificationsSchema,
+} from "./signalsConfig";
 import { RawTargets, TARGETS_SCHEMA, TargetsConfig, validateTargets } from "./targets";
 
 /** The Pulumi project name: config keys are `pegasus-secrets:<key>`. */
@@ -75,6 +84,12 @@ export interface StackConfig {
   rollout?: RolloutConfig;
   /** Platforms this stack delivers to (Render, Fly.io, Railway), and where; empty for none. */
   targets: TargetsConfig;
+  /** Who the stack's alerts (rotation due, unexpected secret access) notify. */
+  notifications: NotificationsConfig;
+  /** Customer-managed encryption keys of the secrets; none means Google-managed encryption. */
+  kms: KmsConfig;
+  /** Time-boxed break-glass reads granted to people during an incident (`grant-access`). */
+  emergencyAccess: EmergencyAccessConfig[];
 }
 
 /** Program config keys, with type and description: the source of `Pulumi.yaml`'s typed config and the README table. */
@@ -145,6 +160,21 @@ export const CONFIG_KEYS = {
     description:
       "Production's staggered rollout: `order` (services, one at a time), each followed by a readiness gate (`timeoutSeconds`, `intervalSeconds`, `successes`).",
   },
+  notifications: {
+    type: "object",
+    description:
+      "Who the alerts notify (rotation due, unexpected secret access): `emails` (channels the stack creates) and `channels` (existing notification channels). None in production is a plan warning.",
+  },
+  kms: {
+    type: "object",
+    description:
+      "Customer-managed encryption: `keys` (replica location -> Cloud KMS key; `global` for automatic replication) and `required` (the policy then refuses a secret without it).",
+  },
+  emergencyAccess: {
+    type: "object",
+    description:
+      "Time-boxed break-glass reads of one secret by one person during an incident; written by `grant-access`, removed by `revoke-access`.",
+  },
   targets: {
     type: "object",
     description:
@@ -187,6 +217,9 @@ const OBJECT_SCHEMAS: Record<string, z.ZodType> = {
   verify: verifySchema,
   rollout: rolloutSchema,
   targets: TARGETS_SCHEMA,
+  notifications: notificationsSchema,
+  kms: kmsSchema,
+  emergencyAccess: emergencyAccessSchema,
 };
 
 /** The command that sets a key; map entries use `--path` with the key relative to the project. */
@@ -320,6 +353,9 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     }
   }
 
+  const replicationLocations = json<string[]>("replicationLocations", []);
+  const kms = json<KmsConfig>("kms", { keys: {}, required: false });
+  checkKms(kms, replicationLocations, gcpProject, key, issues, stack);
   const verify = json<VerifyConfig | undefined>("verify", undefined);
   const rollout = json<RolloutConfig | undefined>("rollout", undefined);
   checkRunbookConfig(stack, verify, rollout, issues, key);
@@ -329,7 +365,7 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     gcpProject,
     owner,
     secretIdPrefix,
-    replicationLocations: json<string[]>("replicationLocations", []),
+    replicationLocations,
     versionDestroyTtlDays,
     deletionProtection,
     manageAuditConfig: bool("manageAuditConfig") ?? true,
@@ -347,5 +383,8 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
       secretIdPrefix,
       issues,
     }),
+    notifications: json<NotificationsConfig>("notifications", { emails: [], channels: [] }),
+    kms,
+    emergencyAccess: json<EmergencyAccessConfig[]>("emergencyAccess", []),
   };
 }

@@ -11,3 +11,5 @@ export * from "./rotation";
 export * from "./sources";
 export * from "./rotationState";
 export * from "./deployment";
+export * from "./signals";
+export * from "./signalsConfig";

@@ -12,6 +12,8 @@ import { parseStackConfig, PROJECT, RawConfig, SourceConfig, StackConfig } from 
 import { IssueList } from "./errors";
 import { kebab, PATTERNS, serviceAccountMember } from "./naming";
 import { INITIAL_KEEPER } from "./rotation";
+import { buildSignals, EmergencyGrant, resolveEmergencyGrants, Signals } from "./signals";
+import { checkEmergencyAccess } from "./signalsConfig";
 import { externalConfigKey, ValueSource, valueSource } from "./sources";
 
 /** A runtime identity on GCP. `email` is known before deployment: created accounts have a fixed email. */
@@ -76,6 +78,10 @@ export interface Model {
   rotationTopic: string;
   /** Config keys of external values, with the variable they hold: for the plan's markers and errors. */
   externalKeys: { key: string; variable: string; scope: Consumer | "shared" }[];
+  /** The alerts that reach a person, built from the same accessors as the IAM grants. */
+  signals: Signals;
+  /** Time-boxed break-glass reads, each on one secret. */
+  emergencyGrants: EmergencyGrant[];
 }
 
 const sourceKindOf = (s: SourceConfig): SourceKind => s.kind;
@@ -330,6 +336,16 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
       consumers: e.consumers,
     }));
 
+  const emergencyGrants = resolveEmergencyGrants(cfg, secrets, issues, (p) => `${PROJECT}:${p}`);
+  cfg.emergencyAccess.forEach((g, i) =>
+    checkEmergencyAccess(
+      g,
+      `${PROJECT}:emergencyAccess.${i}`,
+      issues,
+      `npx pegasus-secrets revoke-access ${g.variable} --stack ${stack} --incident ${g.incident} --operator <you>, then grant it again with grant-access`,
+    ),
+  );
+
   issues.throwIfAny(`Invalid configuration for stack "${stack}"`);
   return {
     config: cfg,
@@ -339,5 +355,7 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
     plain,
     rotationTopic: `${cfg.secretIdPrefix}-secret-rotation`,
     externalKeys,
+    signals: buildSignals(cfg, secrets, identities),
+    emergencyGrants,
   };
 }

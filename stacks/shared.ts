@@ -10,6 +10,7 @@ import {
   RotationNotifications,
   RuntimeIdentity,
   SecretAuditLogging,
+  SecretEncryption,
 } from "../components";
 import {
   Model,
@@ -19,6 +20,7 @@ import {
   SecretValueModel,
 } from "../model";
 import { LoadedConfig } from "./config";
+import { declareSignals } from "./signals";
 import { SecretValues, valueMaterialiser } from "./values";
 
 /** What differs between stacks; everything else is shared. */
@@ -44,7 +46,12 @@ export interface StackResult {
   outputs: Record<string, unknown>;
 }
 
-const REQUIRED_APIS = ["secretmanager.googleapis.com", "pubsub.googleapis.com"];
+const REQUIRED_APIS = [
+  "secretmanager.googleapis.com",
+  "pubsub.googleapis.com",
+  "monitoring.googleapis.com",
+  "logging.googleapis.com",
+];
 
 /** Start of the next UTC day plus the rotation period: stable within a day, and more than 300 s ahead. */
 export const firstRotationTime = (now: Date, days: number): string => {
@@ -92,6 +99,14 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
     { dependsOn: apis },
   );
 
+  const encryption =
+    Object.keys(cfg.kms.keys).length > 0
+      ? new SecretEncryption("secret-encryption", {
+          agentEmail: rotation.agentEmail,
+          keys: cfg.kms.keys,
+        })
+      : undefined;
+
   const audit = cfg.manageAuditConfig
     ? new SecretAuditLogging("secret-audit", { project })
     : undefined;
@@ -111,6 +126,7 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
         labels: s.labels,
         annotations: s.annotations,
         replicationLocations: cfg.replicationLocations,
+        kmsKeys: cfg.kms.keys,
         rotationDays: s.rotationDays,
         nextRotationTime: firstRotationTime(now, s.rotationDays),
         rotationTopicId: rotation.topicId,
@@ -124,9 +140,13 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
           : undefined,
         accessors: s.accessors.map((c) => identities[c]!.member),
       },
-      { dependsOn: [rotation.publisherGrant, ...apis] },
+      { dependsOn: [rotation.publisherGrant, ...apis, ...(encryption?.grants ?? [])] },
     );
     return { model: s, secret, value };
+  });
+
+  declareSignals(model, rotation, new Map(secrets.map((d) => [d.model.secretId, d.secret])), {
+    dependsOn: apis,
   });
 
   // Platforms receive projections of the values Secret Manager stores, after it stores them (D3, D6).

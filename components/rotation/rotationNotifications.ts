@@ -20,6 +20,8 @@ export class RotationNotifications extends pulumi.ComponentResource {
   public readonly topicId: pulumi.Output<string>;
   /** The publisher grant: secrets with rotation must be created after it (GCP checks publish rights). */
   public readonly publisherGrant: pubsub.TopicIAMMember;
+  /** The Secret Manager service agent's email (it also uses customer-managed keys). */
+  public readonly agentEmail: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -58,6 +60,7 @@ export class RotationNotifications extends pulumi.ComponentResource {
       { parent: this },
     );
     this.topicId = topic.id;
-    this.registerOutputs({ topicId: this.topicId });
+    this.agentEmail = agent.email;
+    this.registerOutputs({ topicId: this.topicId, agentEmail: this.agentEmail });
   }
 }

@@ -2,3 +2,5 @@ export * from "./databaseCredential";
 export * from "./generatedSecret";
 export * from "./managedSecret";
 export * from "./storageHmacKey";
+export * from "./emergencyAccess";
+export * from "./secretEncryption";

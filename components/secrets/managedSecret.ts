@@ -20,6 +20,11 @@ export interface ManagedSecretArgs {
   annotations: Record<string, string>;
   /** Replica regions; empty means automatic replication. */
   replicationLocations: string[];
+  /**
+   * Customer-managed encryption: replica location -> Cloud KMS key (`global` for automatic
+   * replication). Default: Google-managed encryption. Pass the key grants in `dependsOn`.
+   */
+  kmsKeys?: Record<string, string>;
   /** Rotation period in days (at most 90). */
   rotationDays: number;
   /** First notification time (RFC 3339); Secret Manager advances it by the period afterwards. */
@@ -46,6 +51,23 @@ export interface ManagedSecretArgs {
 }
 
 const ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
+
+/** Automatic or user-managed replication, each replica with its customer-managed key if any. */
+function replication(locations: string[], keys: Record<string, string>) {
+  const cmek = (location: string) =>
+    keys[location] ? { customerManagedEncryption: { kmsKeyName: keys[location] } } : {};
+  if (locations.length === 0) return { auto: { ...cmek("global") } };
+  for (const l of Object.keys(keys)) {
+    if (!locations.includes(l)) {
+      throw new Error(
+        `\`kmsKeys\` names ${l}, which is not a replica location (${locations.join(", ")}).`,
+      );
+    }
+  }
+  return {
+    userManaged: { replicas: locations.map((location) => ({ location, ...cmek(location) })) },
+  };
+}
 
 /**
  * A Secret Manager secret this stack owns: labels and annotations, replication, a rotation schedule that
@@ -86,14 +108,7 @@ export class ManagedSecret extends pulumi.ComponentResource {
         secretId: args.secretId,
         labels: args.labels,
         annotations: args.annotations,
-        replication:
-          args.replicationLocations.length === 0
-            ? { auto: {} }
-            : {
-                userManaged: {
-                  replicas: args.replicationLocations.map((location) => ({ location })),
-                },
-              },
+        replication: replication(args.replicationLocations, args.kmsKeys ?? {}),
         rotation: {
           rotationPeriod: `${args.rotationDays * 86400}s`,
           nextRotationTime: args.nextRotationTime,

@@ -101,4 +101,48 @@ describe("ManagedSecret", () => {
       message,
     );
   });
+
+  it("encrypts each replica with its customer-managed key, or the automatic replica with the global one", async () => {
+    const key = (l: string) => `projects/pegasus-staging/locations/${l}/keyRings/r/cryptoKeys/k`;
+    await unwrap(
+      new ManagedSecret(
+        "auto-cmek",
+        secretArgs({ secretId: "a", kmsKeys: { global: key("global") } }),
+      ).secretName,
+    );
+    await unwrap(
+      new ManagedSecret(
+        "regional-cmek",
+        secretArgs({
+          secretId: "r",
+          replicationLocations: ["europe-west1"],
+          kmsKeys: { "europe-west1": key("europe-west1") },
+        }),
+      ).secretName,
+    );
+    await settle();
+    expect(ofType("gcp:secretmanager/secret:Secret").map((s) => s.inputs.replication)).toEqual([
+      { auto: { customerManagedEncryption: { kmsKeyName: key("global") } } },
+      {
+        userManaged: {
+          replicas: [
+            {
+              location: "europe-west1",
+              customerManagedEncryption: { kmsKeyName: key("europe-west1") },
+            },
+          ],
+        },
+      },
+    ]);
+    expect(
+      () =>
+        new ManagedSecret(
+          "bad-cmek",
+          secretArgs({
+            replicationLocations: ["europe-west1"],
+            kmsKeys: { "us-east1": key("us-east1") },
+          }),
+        ),
+    ).toThrow("`kmsKeys` names us-east1, which is not a replica location (europe-west1).");
+  });
 });

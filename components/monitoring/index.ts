@@ -1,0 +1,3 @@
+export * from "./notificationChannels";
+export * from "./rotationDueAlert";
+export * from "./unexpectedAccessAlert";
