@@ -37,16 +37,25 @@ export function parseFilter(text: string): Node {
   };
   const or = (): Node => {
     const args = [and()];
-    while (peek() === "OR") (take(), args.push(and()));
+    while (peek() === "OR") {
+      take();
+      args.push(and());
+    }
     return args.length === 1 ? args[0] : { op: "or", args };
   };
   const and = (): Node => {
     const args = [unary()];
-    while (peek() === "AND") (take(), args.push(unary()));
+    while (peek() === "AND") {
+      take();
+      args.push(unary());
+    }
     return args.length === 1 ? args[0] : { op: "and", args };
   };
   const unary = (): Node => {
-    if (peek() === "NOT") return (take(), { op: "not", arg: unary() });
+    if (peek() === "NOT") {
+      take();
+      return { op: "not", arg: unary() };
+    }
     if (peek() === "(") {
       take("(");
       const n = or();
@@ -59,7 +68,10 @@ export function parseFilter(text: string): Node {
     if (peek() === "(") {
       take("(");
       const values = [str(take())];
-      while (peek() === "OR") (take(), values.push(str(take())));
+      while (peek() === "OR") {
+        take();
+        values.push(str(take()));
+      }
       take(")");
       return { op: "cmp", field, cmp, values };
     }

@@ -15,7 +15,7 @@ import { matches } from "../logFilter";
 const K = "pegasus-secrets";
 const PROJECT = "pegasus-test-1";
 const email = (c: string) => `staging-${c}@${PROJECT}.iam.gserviceaccount.com`;
-const config = (extra: Record<string, unknown> = {}, stack = "staging"): RawConfig => {
+const config = (extra: Record<string, unknown> = {}): RawConfig => {
   const values: Record<string, unknown> = {
     "gcp:project": PROJECT,
     [`${K}:owner`]: "platform",
@@ -150,7 +150,7 @@ describe("the rotation-due alert", () => {
       buildModel(
         CATALOG,
         "production",
-        config({ [`${K}:secretIdPrefix`]: "production", ...extra }, "production"),
+        config({ [`${K}:secretIdPrefix`]: "production", ...extra }),
       );
     expect(prod({}).signals.warnings).toEqual([
       "production has no `notifications`: a secret due for rotation or read by an unexpected principal alerts nobody. Add the on-call address: pulumi config set --path 'notifications.emails[0]' oncall@<your domain> --stack production",
