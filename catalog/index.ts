@@ -210,6 +210,7 @@ export const CATALOG: CatalogEntry[] = [
     consumers: ["api", "worker"],
     notes: "tuning value: not a secret",
     plainKind: "tuning",
+    range: { min: 100, max: 600000 },
     default: "30000",
   },
   {
@@ -219,6 +220,7 @@ export const CATALOG: CatalogEntry[] = [
     consumers: ["worker"],
     notes: "tuning value: not a secret",
     plainKind: "tuning",
+    range: { min: 1, max: 10000 },
     default: "50",
   },
 ];

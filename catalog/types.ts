@@ -28,7 +28,11 @@ export const SOURCE_KINDS = [
 ] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-/** What kind of non-secret value a plain variable carries (the guide's "explicitly not secrets"). */
+/**
+ * What kind of non-secret value a plain variable carries (the guide's "explicitly not secrets"),
+ * and so how its value is checked: `path` one line without control characters, `url` https (http
+ * only on loopback) and ASCII, `flag` true or false, `tuning` a whole number within its bounds.
+ */
 export type PlainKind = "path" | "url" | "flag" | "tuning";
 
 /**
@@ -107,6 +111,8 @@ export interface Issuer {
 export interface PlainEntry extends BaseEntry {
   kind: "plain";
   plainKind: PlainKind;
+  /** For `tuning`: the smallest and largest whole number accepted. */
+  range?: { min: number; max: number };
   /** Default value; when absent the stack must set `pegasus-secrets:plain.<NAME>`. */
   default?: string;
 }

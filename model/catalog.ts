@@ -1,6 +1,7 @@
 import { CatalogEntry, Consumer, CONSUMERS, SecretEntry, SOURCE_KINDS } from "../catalog";
 import { PATTERNS } from "./naming";
 import { IssueList } from "./errors";
+import { plainValueProblem } from "./plainValues";
 
 const MAX_ROTATION_DAYS = 90;
 
@@ -46,6 +47,18 @@ export function validateCatalog(catalog: CatalogEntry[]): void {
       issues.add(`${at}.consumers`, "a consumer is listed twice.", "list each consumer once.");
     }
     if (entry.kind === "secret") validateSecret(entry, byName, issues);
+    if (entry.kind === "plain") {
+      for (const [what, v] of [
+        ["default", entry.default],
+        ["local.value", entry.local?.value],
+      ] as const) {
+        const problem = v === undefined ? undefined : plainValueProblem(entry, v);
+        if (problem) issues.add(`${at}.${what}`, problem, `fix the ${what} in catalog/index.ts.`);
+      }
+      if (entry.plainKind === "tuning" && !entry.range) {
+        issues.add(`${at}.range`, "a tuning value needs its bounds.", "add `range: { min, max }`.");
+      }
+    }
   }
   checkLocalDevelopment(catalog, issues);
   issues.throwIfAny("Invalid secret catalog");

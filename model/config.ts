@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { GCP_CONSUMERS, GcpConsumer } from "../catalog";
 import { PATTERNS } from "./naming";
+import { describeIssue } from "./configErrors";
 import { IssueList } from "./errors";
 import {
   checkRunbookConfig,
@@ -33,10 +34,16 @@ export type StackName = (typeof STACKS)[number];
 export interface RawConfig {
   get(fullKey: string): string | undefined;
   isSecret(fullKey: string): boolean;
+  /** Every key set (`namespace:key`), so a mistyped one is named instead of ignored. */
+  keys?(): string[];
 }
 
-/** A runtime identity: created by the stack (`accountId`) or an existing one referenced by `email`. */
-export type IdentityConfig = { accountId: string } | { email: string };
+/**
+ * A runtime identity: created by the stack (`accountId`) or an existing one referenced by `email`,
+ * which must belong to the stack's own GCP project unless `crossProject: true` says, on purpose,
+ * that it does not (or that its email cannot show it, as a Cloud Build account's cannot).
+ */
+export type IdentityConfig = { accountId: string } | { email: string; crossProject?: boolean };
 
 /** The two database users of a consumer, used alternately (dual-user rotation, DESIGN.md D2). */
 export const DATABASE_USER_SLOTS = ["a", "b"] as const;
@@ -186,7 +193,7 @@ const key = (k: string) => `${PROJECT}:${k}`;
 
 const identitySchema = z.union([
   z.strictObject({ accountId: z.string() }),
-  z.strictObject({ email: z.string() }),
+  z.strictObject({ email: z.string(), crossProject: z.boolean().optional() }),
 ]);
 const sourceSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("generated") }),
@@ -279,12 +286,9 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     const result = OBJECT_SCHEMAS[k].safeParse(parsed);
     if (!result.success) {
       for (const issue of result.error.issues) {
-        const path = [k, ...issue.path.map(String)].join(".");
-        issues.add(
-          key(path),
-          `${issue.message}.`,
-          `see the config reference in README.md for the shape of \`${k}\`.`,
-        );
+        for (const d of describeIssue(OBJECT_SCHEMAS[k], k, issue, stack)) {
+          issues.add(key(d.path), d.problem, d.fix);
+        }
       }
       return fallback;
     }
@@ -338,6 +342,19 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
         `${at}.accountId`,
         `"${id.accountId}" is not a valid service-account ID: expected ${PATTERNS.serviceAccountId.rule}.`,
         setCmd(stack, `${at}.accountId`, `${secretIdPrefix}-${consumer}`),
+      );
+    }
+    if (
+      id &&
+      "email" in id &&
+      PATTERNS.serviceAccountEmail.re.test(id.email) &&
+      !id.crossProject &&
+      !id.email.endsWith(`@${gcpProject}.iam.gserviceaccount.com`)
+    ) {
+      issues.add(
+        `${at}.email`,
+        `"${id.email}" is not a service account of ${gcpProject}, this stack's project: a ${stack} identity from another project (another stack's, say) would read these secrets.`,
+        `use an account of ${gcpProject}: ${setCmd(stack, `${at}.email`, `${consumer}-runtime@${gcpProject}.iam.gserviceaccount.com`)}; or, if it is another project's on purpose, ${setCmd(stack, `${at}.crossProject`, "true")}`,
       );
     }
     if (id && "email" in id && !PATTERNS.serviceAccountEmail.re.test(id.email)) {

@@ -13,3 +13,6 @@ export * from "./rotationState";
 export * from "./deployment";
 export * from "./signals";
 export * from "./signalsConfig";
+export * from "./suggest";
+export * from "./configErrors";
+export * from "./plainValues";

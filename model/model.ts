@@ -8,13 +8,22 @@ import {
   SourceKind,
 } from "../catalog";
 import { validateCatalog } from "./catalog";
-import { parseStackConfig, PROJECT, RawConfig, SourceConfig, StackConfig } from "./config";
+import {
+  CONFIG_KEYS,
+  parseStackConfig,
+  PROJECT,
+  RawConfig,
+  SourceConfig,
+  StackConfig,
+} from "./config";
 import { IssueList } from "./errors";
 import { kebab, PATTERNS, serviceAccountMember } from "./naming";
 import { INITIAL_KEEPER } from "./rotation";
+import { plainExample, plainValueProblem } from "./plainValues";
 import { buildSignals, EmergencyGrant, resolveEmergencyGrants, Signals } from "./signals";
 import { checkEmergencyAccess } from "./signalsConfig";
-import { externalConfigKey, ValueSource, valueSource } from "./sources";
+import { externalConfigKey, possibleExternalKeys, ValueSource, valueSource } from "./sources";
+import { didYouMean } from "./suggest";
 
 /** A runtime identity on GCP. `email` is known before deployment: created accounts have a fixed email. */
 export interface IdentityModel {
@@ -94,6 +103,7 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
   validateCatalog(catalog);
   const issues = new IssueList();
   const cfg = parseStackConfig(stack, raw, issues);
+  checkUnknownKeys(catalog, stack, raw, issues);
   const byName = new Map(catalog.map((e) => [e.name, e]));
   const known = catalog.map((e) => e.name).join(", ");
 
@@ -187,8 +197,15 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
     }
   }
   for (const [name, value] of Object.entries(cfg.plain)) {
-    if (value.length > 4096)
+    const entry = byName.get(name);
+    const fix = (example: string) =>
+      `pulumi config set --path 'plain.${name}' ${example} --stack ${stack}`;
+    if (value.length > 4096) {
       issues.add(`${PROJECT}:plain.${name}`, "is longer than 4096 characters.", "shorten it.");
+    } else if (entry?.kind === "plain") {
+      const problem = plainValueProblem(entry, value);
+      if (problem) issues.add(`${PROJECT}:plain.${name}`, problem, fix(plainExample(entry)));
+    }
   }
 
   // Identities.
@@ -358,4 +375,30 @@ export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfi
     signals: buildSignals(cfg, secrets, identities),
     emergencyGrants,
   };
+}
+
+/**
+ * Keys of this project's namespace that the program does not read: a typo (`rotation` for
+ * `rotations`) would otherwise be ignored, and the operator would believe it took effect.
+ */
+function checkUnknownKeys(
+  catalog: CatalogEntry[],
+  stack: string,
+  raw: RawConfig,
+  issues: IssueList,
+): void {
+  const known = [...Object.keys(CONFIG_KEYS), ...possibleExternalKeys(catalog)];
+  for (const full of raw.keys?.() ?? []) {
+    if (!full.startsWith(`${PROJECT}:`)) continue;
+    const name = full.slice(PROJECT.length + 1);
+    if (known.includes(name)) continue;
+    const hint = didYouMean(name, known);
+    issues.add(
+      full,
+      `is not a key of this project, so nothing reads it.${hint}`,
+      hint
+        ? `rename it in Pulumi.${stack}.yaml.`
+        : `remove it: pulumi config rm ${full} --stack ${stack} (README.md, "Config reference", lists every key).`,
+    );
+  }
 }

@@ -85,14 +85,17 @@ export interface RolloutConfig {
 }
 
 const seconds = (max: number) => z.number().positive().max(max);
+/** Loopback hosts, where plain http is allowed (a local test of the runbook). */
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** An https URL (http only on loopback): a readiness or smoke check carries a token over it. */
 const httpUrl = z.string().refine((u) => {
   try {
     const p = new URL(u.replace(/\{\{[A-Za-z][A-Za-z0-9_]*\}\}/g, "x"));
-    return p.protocol === "https:" || p.protocol === "http:";
+    return p.protocol === "https:" || (p.protocol === "http:" && LOOPBACK.has(p.hostname));
   } catch {
     return false;
   }
-}, "must be an http(s) URL");
+}, "must be an https URL (plain http only for a loopback address)");
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const fieldSchema = z.strictObject({
   path: z

@@ -56,6 +56,7 @@ const sdkConfig = require("@pulumi/pulumi/runtime/config") as {
 export const runtimeRawConfig = (): RawConfig => ({
   get: (k) => pulumi.runtime.getConfig(k),
   isSecret: (k) => sdkConfig.isConfigSecret(k),
+  keys: () => Object.keys(pulumi.runtime.allConfig()),
 });
 
 /**

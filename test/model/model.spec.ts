@@ -96,7 +96,9 @@ describe("stack config validation", () => {
       build("staging", {
         [`${K}:identities`]: JSON.stringify({ mobile: { accountId: "staging-mobile" } }),
       }),
-    ).toThrow(`\`${K}:identities\`: Unrecognized key: "mobile".`);
+    ).toThrow(
+      `\`${K}:identities.mobile\`: unknown key "mobile": \`identities\` takes api, worker, ci. Fix: remove it: pulumi config rm --path 'identities.mobile' --stack staging`,
+    );
   });
 
   it("refuses a secret in plain config", () => {
@@ -163,6 +165,115 @@ describe("stack config validation", () => {
     expect(() => build("staging", {})).not.toThrow();
     expect(() => buildModel(CATALOG, "dev", stackRaw("staging"))).toThrow(
       '`stack`: unknown stack "dev". Fix: use one of staging, production (pulumi stack select staging).',
+    );
+  });
+});
+
+describe("schema errors name the key, what it takes and the fix", () => {
+  const issuesOf = (overrides: Record<string, string>) => {
+    try {
+      build("staging", overrides);
+    } catch (e) {
+      return (e as import("../../model").ConfigError).issues.map(
+        (i) => `${i.key}: ${i.problem} Fix: ${i.fix}`,
+      );
+    }
+    return [];
+  };
+
+  it.each([
+    [
+      "a typo under an identity",
+      "identities",
+      { worker: { acountId: "staging-worker" } },
+      `${K}:identities.worker.acountId: unknown key "acountId": \`identities.worker\` takes accountId, email, crossProject. Did you mean accountId? Fix: rename it in Pulumi.staging.yaml.`,
+    ],
+    [
+      "an unknown platform",
+      "targets",
+      { flyio: { apps: { api: "x" } } },
+      `${K}:targets.flyio: unknown key "flyio": \`targets\` takes render, fly, railway. Did you mean fly? Fix: rename it in Pulumi.staging.yaml.`,
+    ],
+    [
+      "an unknown source kind",
+      "sources",
+      { REDIS_URL: { kind: "memstore" } },
+      `${K}:sources.REDIS_URL.kind: is not one of generated, external, gcsHmac, cloudSql, memorystore. Fix: pulumi config set --path 'sources.REDIS_URL.kind' <generated|external|gcsHmac|cloudSql|memorystore> --stack staging`,
+    ],
+    [
+      "a wrong activation",
+      "targets",
+      { fly: { apps: { api: "pegasus-t-api" }, activation: "now" } },
+      `${K}:targets.fly.activation: must be one of update-machines, stage. Fix: pulumi config set --path 'targets.fly.activation' <update-machines|stage> --stack staging`,
+    ],
+  ])("%s", (_what, key, value, message) => {
+    expect(issuesOf({ [`${K}:${key}`]: JSON.stringify(value) })).toContain(message);
+  });
+});
+
+describe("keys nobody reads", () => {
+  it("names a mistyped top-level key with the closest real one, instead of ignoring it", () => {
+    const base = stackRaw("staging");
+    const values: Record<string, string> = {
+      [`${K}:rotation`]: JSON.stringify({ JWT_SECRET: "2" }),
+      [`${K}:colour`]: "blue",
+    };
+    const raw = {
+      get: (k: string) => values[k] ?? base.get(k),
+      isSecret: (k: string) => base.isSecret(k),
+      keys: () => [`${K}:owner`, "gcp:project", "aws:region", ...Object.keys(values)],
+    };
+    let issues: string[] = [];
+    try {
+      buildModel(CATALOG, "staging", raw);
+    } catch (e) {
+      issues = (e as import("../../model").ConfigError).issues.map(
+        (i) => `${i.key}: ${i.problem} Fix: ${i.fix}`,
+      );
+    }
+    expect(issues).toEqual([
+      `${K}:rotation: is not a key of this project, so nothing reads it. Did you mean rotations? Fix: rename it in Pulumi.staging.yaml.`,
+      `${K}:colour: is not a key of this project, so nothing reads it. Fix: remove it: pulumi config rm ${K}:colour --stack staging (README.md, "Config reference", lists every key).`,
+    ]);
+  });
+});
+
+describe("runtime identities referenced by email", () => {
+  const identities = (worker: Record<string, unknown>) => ({
+    [`${K}:identities`]: JSON.stringify({ api: { accountId: "staging-api" }, worker }),
+  });
+  const issuesOf = (overrides: Record<string, string>) => {
+    try {
+      build("staging", overrides);
+    } catch (e) {
+      return (e as import("../../model").ConfigError).issues.map((i) => `${i.key}: ${i.problem}`);
+    }
+    return [];
+  };
+
+  it("must belong to the stack's own project, unless marked cross-project on purpose", () => {
+    const project = build("staging", {}).config.gcpProject;
+    const other = "staging-worker@pegasus-production.iam.gserviceaccount.com";
+    expect(issuesOf(identities({ email: other }))).toEqual([
+      `${K}:identities.worker.email: "${other}" is not a service account of ${project}, this stack's project: a staging identity from another project (another stack's, say) would read these secrets.`,
+    ]);
+    expect(issuesOf(identities({ email: other, crossProject: true }))).toEqual([]);
+    expect(issuesOf(identities({ email: `runner@${project}.iam.gserviceaccount.com` }))).toEqual(
+      [],
+    );
+    expect(
+      issuesOf(identities({ email: "123456789012@cloudbuild.gserviceaccount.com" })),
+    ).toHaveLength(1);
+  });
+});
+
+describe("readiness and smoke URLs", () => {
+  it("must be https, except on a loopback address", () => {
+    const verify = (url: string) => ({ [`${K}:verify`]: JSON.stringify({ ready: { api: url } }) });
+    expect(() => build("staging", verify("https://api.pegasus.dev/health/ready"))).not.toThrow();
+    expect(() => build("staging", verify("http://127.0.0.1:8080/health/ready"))).not.toThrow();
+    expect(() => build("staging", verify("http://api.pegasus.dev/health/ready"))).toThrow(
+      `\`${K}:verify.ready.api\`: must be an https URL (plain http only for a loopback address).`,
     );
   });
 });

@@ -125,7 +125,7 @@ describe("targets config", () => {
     ]);
     const typo = { fly: { apps: { api: "pegasus-t-api" }, activaton: "stage" } };
     expect(issuesOf(() => build("staging", withTargets(typo)))[0]).toMatch(
-      /^pegasus-secrets:targets.fly: Unrecognized key: "activaton"\./,
+      /^pegasus-secrets:targets\.fly\.activaton: unknown key "activaton": `targets\.fly` takes activation, adopt, apps\. Did you mean activation\? Fix: rename it in Pulumi\.staging\.yaml\./,
     );
   });
 });
