@@ -16,3 +16,4 @@ export * from "./signalsConfig";
 export * from "./suggest";
 export * from "./configErrors";
 export * from "./plainValues";
+export * from "./placeholders";

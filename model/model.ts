@@ -19,6 +19,7 @@ import {
 import { IssueList } from "./errors";
 import { kebab, PATTERNS, serviceAccountMember } from "./naming";
 import { INITIAL_KEEPER } from "./rotation";
+import { collidingStacks, placeholdersOf, SiblingStack } from "./placeholders";
 import { plainExample, plainValueProblem } from "./plainValues";
 import { buildSignals, EmergencyGrant, resolveEmergencyGrants, Signals } from "./signals";
 import { checkEmergencyAccess } from "./signalsConfig";
@@ -99,11 +100,26 @@ const sourceKindOf = (s: SourceConfig): SourceKind => s.kind;
  * Catalog + stack config -> model. Validates both first and throws a `ConfigError` listing every
  * problem; returns only when the whole stack is valid, so nothing is ever half-declared.
  */
-export function buildModel(catalog: CatalogEntry[], stack: string, raw: RawConfig): Model {
+export function buildModel(
+  catalog: CatalogEntry[],
+  stack: string,
+  raw: RawConfig,
+  context: {
+    /** The other stacks of the project: two that would own the same secrets both refuse. */
+    siblings?: SiblingStack[];
+    /** A real `pulumi up`: the committed placeholder IDs and URLs are refused with the rest. */
+    applying?: boolean;
+  } = {},
+): Model {
   validateCatalog(catalog);
   const issues = new IssueList();
   const cfg = parseStackConfig(stack, raw, issues);
   checkUnknownKeys(catalog, stack, raw, issues);
+  for (const i of collidingStacks(cfg, context.siblings ?? [])) issues.add(i.key, i.problem, i.fix);
+  if (context.applying) {
+    for (const i of placeholdersOf(cfg))
+      issues.add(i.key, `${i.problem} A real pulumi up refuses it.`, i.fix);
+  }
   const byName = new Map(catalog.map((e) => [e.name, e]));
   const known = catalog.map((e) => e.name).join(", ");
 

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { CATALOG } from "../catalog";
 import {
@@ -12,6 +13,7 @@ import {
   parseFreeze,
   PROJECT,
   RawConfig,
+  SiblingStack,
 } from "../model";
 
 /** A stack's validated model plus access to its encrypted external values. */
@@ -60,6 +62,30 @@ export const runtimeRawConfig = (): RawConfig => ({
 });
 
 /**
+ * The other stacks of this project, from their stack files beside the program: two stacks in one
+ * GCP project with one secret-ID prefix would own the same secrets, and both refuse to run.
+ */
+export function siblingStacks(dir: string = PROJECT_DIR): SiblingStack[] {
+  const out: SiblingStack[] = [];
+  for (const f of fs.readdirSync(dir)) {
+    const stack = /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1];
+    if (!stack) continue;
+    try {
+      const config = (YAML.parse(fs.readFileSync(path.join(dir, f), "utf8"))?.config ??
+        {}) as Record<string, unknown>;
+      const prefix = config[`${PROJECT}:secretIdPrefix`] ?? config.secretIdPrefix ?? stack;
+      const project = config["gcp:project"];
+      if (typeof project === "string" && typeof prefix === "string") {
+        out.push({ stack, gcpProject: project, secretIdPrefix: prefix });
+      }
+    } catch {
+      // A stack file that does not parse is that stack's own error, reported when it runs.
+    }
+  }
+  return out;
+}
+
+/**
  * Reads every key once, validates catalog and config together, and fails before any resource is
  * declared. The only place that reads config (STYLE 3.3).
  */
@@ -67,7 +93,10 @@ export function loadConfig(
   raw: RawConfig = runtimeRawConfig(),
   deployment: Deployment = runtimeDeployment(),
 ): LoadedConfig {
-  const model = buildModel(CATALOG, pulumi.getStack(), raw);
+  const model = buildModel(CATALOG, pulumi.getStack(), raw, {
+    siblings: siblingStacks(),
+    applying: deployment.applying,
+  });
   const cfg = new pulumi.Config(PROJECT);
   return { model, externalValue: (key) => cfg.requireSecret(key), deployment };
 }

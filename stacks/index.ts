@@ -34,5 +34,6 @@ export function runProgram(opts?: StackOptions): Record<string, unknown> {
   const deployment = runtimeDeployment();
   const refusal = applyRefusal(stack, deployment);
   if (refusal) throw new Error(refusal);
-  return buildStack(stack, loadConfig(runtimeRawConfig(), deployment), opts).outputs;
+  const loaded = loadConfig(runtimeRawConfig(), deployment);
+  return buildStack(stack, loaded, opts).outputs;
 }

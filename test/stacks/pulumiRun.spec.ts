@@ -1,7 +1,27 @@
 import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { evaluate } from "../../cli/evaluate";
 import { readStackConfig } from "../../cli/stackFiles";
+import { runProgram as runStack } from "../../stacks";
 import { runProgram } from "@pegasus-secrets/test-engine";
-import { planStack, PROJECT_DIR } from "../helpers";
+import { fixtureProject, FixtureProject } from "../fixtures";
+import { FIXED_NOW, PROJECT_DIR } from "../helpers";
+
+let fixture: FixtureProject;
+beforeAll(() => {
+  fixture = fixtureProject();
+});
+afterAll(() => fixture.cleanup());
+
+/** The fixture stack's config as the CLI passes it to a program, encrypted values left out. */
+const plainConfig = (stack: string, dir = fixture.dir): Record<string, string> => {
+  const files = readStackConfig(dir, stack);
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries(files.values))
+    if (!files.secretKeys.includes(k)) config[k] = v;
+  return config;
+};
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const isWireSecret = (v: unknown) => typeof v === "object" && v !== null && SIG in (v as object);
@@ -16,11 +36,12 @@ const isWireSecret = (v: unknown) => typeof v === "object" && v !== null && SIG 
  */
 describe("the program under the SDK's own loader (cmd/run)", () => {
   it("compiles, runs staging, registers exactly the plan's resources, and keeps values secret", async () => {
-    const files = readStackConfig(PROJECT_DIR, "staging");
-    const plan = await planStack("staging");
-    const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(files.values))
-      if (!files.secretKeys.includes(k)) config[k] = v;
+    const plan = await evaluate({
+      projectDir: fixture.dir,
+      stack: "staging",
+      program: () => runStack({ now: FIXED_NOW }),
+    });
+    const config = plainConfig("staging");
     const canaries: string[] = [];
     const secretKeys: string[] = [];
     for (const { key } of plan.model.externalKeys) {
@@ -66,10 +87,7 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
   }, 120_000);
 
   it("refuses a real pulumi up of production outside CI before declaring anything", async () => {
-    const files = readStackConfig(PROJECT_DIR, "production");
-    const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(files.values))
-      if (!files.secretKeys.includes(k)) config[k] = v;
+    const config = plainConfig("production");
     const r = await runProgram({
       projectDir: PROJECT_DIR,
       project: "pegasus-secrets",
@@ -90,6 +108,30 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
       .join("\n");
     expect(errors).toContain(
       "Refusing pulumi up --stack production outside CI: production credentials are never used on a workstation",
+    );
+    expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")).toEqual([]);
+  }, 120_000);
+
+  it("refuses a real pulumi up that still holds placeholder IDs, naming each one", async () => {
+    const text = fs
+      .readFileSync(path.join(fixture.dir, "Pulumi.staging.yaml"), "utf8")
+      .replace(/ownerId: \S+/, "ownerId: tea-examplestaging0");
+    fs.writeFileSync(path.join(fixture.dir, "Pulumi.staging.yaml"), text);
+    const r = await runProgram({
+      projectDir: PROJECT_DIR,
+      project: "pegasus-secrets",
+      stack: "staging",
+      config: plainConfig("staging"),
+      timeoutMs: 90_000,
+      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+    });
+    expect(r.exitCode).not.toBe(0);
+    const errors = r.logs
+      .filter((l) => l.severity === "error")
+      .map((l) => l.message)
+      .join("\n");
+    expect(errors).toContain(
+      "`pegasus-secrets:targets.render.ownerId`: \"tea-examplestaging0\" is a placeholder Render workspace ID, not a real one. A real pulumi up refuses it. Fix: pulumi config set --path 'targets.render.ownerId' tea-<your workspace ID> --stack staging",
     );
     expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")).toEqual([]);
   }, 120_000);
