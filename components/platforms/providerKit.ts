@@ -193,18 +193,27 @@ export function diffDelivery(
   };
 }
 
-/** Checks the inputs shared by every delivery: key names, no key both plain and secret. */
+/**
+ * Checks the inputs shared by every delivery: key names, no key both plain and secret. In a
+ * preview a whole map can be unknown (the sentinel instead of the map): there is nothing to check
+ * in it yet, so it passes, and the diff reports the change.
+ */
 export function checkDeliveryInputs(
   news: Record<string, unknown>,
   keyPattern: RegExp,
 ): { property: string; reason: string }[] {
   const failures: { property: string; reason: string }[] = [];
-  const vars = (news.vars ?? {}) as Record<string, unknown>;
-  const secrets = (news.secrets ?? {}) as Record<string, unknown>;
-  if (typeof vars !== "object" || Array.isArray(vars))
-    failures.push({ property: "vars", reason: "must be a map of names to strings" });
-  if (typeof secrets !== "object" || Array.isArray(secrets))
-    failures.push({ property: "secrets", reason: "must be a map of names to strings" });
+  const mapOf = (property: "vars" | "secrets"): Record<string, unknown> => {
+    const m = news[property];
+    if (m === undefined || m === UNKNOWN) return {};
+    if (typeof m !== "object" || m === null || Array.isArray(m)) {
+      failures.push({ property, reason: "must be a map of names to strings" });
+      return {};
+    }
+    return m as Record<string, unknown>;
+  };
+  const vars = mapOf("vars");
+  const secrets = mapOf("secrets");
   for (const k of [...Object.keys(vars), ...Object.keys(secrets)]) {
     if (!keyPattern.test(k))
       failures.push({ property: `vars.${k}`, reason: `"${k}" is not a valid variable name` });

@@ -213,6 +213,19 @@ describe("platform providers through the SDK's loader and dynamic-provider host"
       };
       const previewDiff = await host.diff(created.id, urn, state, previewNews, { preview: true });
       expect(previewDiff.changes).toBe("some");
+      // Preview: a whole map not known yet passes check and is an update; nothing is sent.
+      const requestsBefore = render.requests.length + fly.requests.length + railway.requests.length;
+      for (const map of ["secrets", "vars"]) {
+        const news = { ...inputs, [map]: UNKNOWN };
+        const previewCheck = await host.check(urn, state, news, { preview: true });
+        expect(previewCheck.failures).toEqual([]);
+        expect(previewCheck.inputs[map]).toBe(UNKNOWN);
+        const d = await host.diff(created.id, urn, state, previewCheck.inputs, { preview: true });
+        expect(d.changes).toBe("some");
+      }
+      expect(render.requests.length + fly.requests.length + railway.requests.length).toBe(
+        requestsBefore,
+      );
 
       // Refresh sees a value someone changed; the next update restores it.
       setOutOfBand(p, "DATABASE_URL", value());

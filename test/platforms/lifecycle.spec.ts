@@ -4,6 +4,7 @@
  * through the SDK's real dynamic-provider host; what neither proves is how the real Render, Fly.io
  * and Railway behave where their contracts are UNCONFIRMED (docs/platforms.md).
  */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { flyCase, PlatformCase, railwayCase, renderCase, startCase } from "./cases";
 import { Held, nonSecretJson, refresh, setEnv, up, upFailingPartway, value } from "./kit";
 
@@ -260,14 +261,39 @@ describe.each(cases)("%s provider", (_name, make) => {
     const dest = c.newDest();
     const secrets = { JWT_SECRET: value() };
     const { held } = await up(c.provider, undefined, c.inputs(dest, secrets, {}));
-    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     const d = (await c.provider.diff!(
       held.id,
       held.outs,
-      c.inputs(dest, { JWT_SECRET: unknown }, {}),
+      c.inputs(dest, { JWT_SECRET: unknownValue }, {}),
     )) as { changes: boolean; changedKeys: string[] };
     expect(d.changes).toBe(true);
     expect(d.changedKeys).toEqual(["JWT_SECRET"]);
+  });
+
+  it("previews a whole map that is not known yet as an update: check lets it through, diff reports a change, nothing is sent", async () => {
+    const dest = c.newDest();
+    const secrets = { JWT_SECRET: value() };
+    const vars = { PLC_STORAGE_DIR: "/srv/pegasus/test" };
+    const { held } = await up(c.provider, undefined, c.inputs(dest, secrets, vars));
+    c.fake.clearLog();
+    const unknownMap = unknownValue as unknown as Record<string, string>;
+    const previews = [
+      c.inputs(dest, unknownMap, vars),
+      c.inputs(dest, secrets, unknownMap),
+      c.inputs(dest, unknownMap, unknownMap),
+    ];
+    for (const news of previews) {
+      // A first preview (nothing in state yet) and a preview of an update.
+      for (const olds of [{}, held.outs]) {
+        const checked = await c.provider.check!(olds, news);
+        expect(checked.failures ?? []).toEqual([]);
+        expect(checked.inputs).toEqual(news);
+      }
+      const d = await c.provider.diff!(held.id, held.outs, news);
+      expect(d.changes).toBe(true);
+      expect(d.replaces).toEqual([]);
+    }
+    expect(c.fake.requests).toEqual([]);
   });
 });
 
