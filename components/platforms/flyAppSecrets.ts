@@ -19,6 +19,7 @@ import {
   diffDelivery,
   keyDiff,
   keyedHash,
+  goneError,
   newHashKey,
   ownedKeys,
   partialFailure,
@@ -165,6 +166,12 @@ async function flyReconcile(
     toWrite = Object.keys(desired).sort();
     toRemove = [];
   } else {
+    if (!(await flyListSecrets(api, app))) {
+      throw goneError(
+        `Fly.io app "${app}"`,
+        `create the app again (fly apps create ${app}) and run \`pulumi up\``,
+      );
+    }
     const d = keyDiff({ ...olds, hashKey }, news);
     toWrite = d.changed;
     toRemove = d.removed;

@@ -301,6 +301,21 @@ export function partialFailure(
 }
 
 /**
+ * The object a delivery's state points to (a Render group, a Fly.io app, a Railway service) is gone:
+ * someone deleted it outside Pulumi. An update fails with this error rather than writing to a new
+ * object: the engine keeps the ID it has, so a new object would be one the state does not know (a
+ * refresh would drop the delivery while the new object kept every value, and a destroy would delete
+ * nothing). A replacement is not possible either: only diff can ask for one, and diff works from
+ * the state alone (a preview needs no credentials). A refresh drops the delivery; the next
+ * `pulumi up` creates it again. `then` says what to do after the refresh.
+ */
+export function goneError(what: string, then: string): Error {
+  return new Error(
+    `${what} no longer exists: it was deleted outside Pulumi, and an update never moves this delivery to an object its state does not know. Run \`pulumi refresh\` (it drops the delivery from the state), then ${then}.`,
+  );
+}
+
+/**
  * The error of a GraphQL answer that carries `errors` (Railway answers them with HTTP 200): the
  * platform's message, scrubbed, with a hint at the credential when it was refused.
  */

@@ -18,6 +18,7 @@ import {
   DeliveryState,
   desiredValues,
   diffDelivery,
+  goneError,
   newHashKey,
   ownedKeys,
   partialFailure,
@@ -141,6 +142,12 @@ async function railwayReconcile(
   const hashKey = olds?.hashKey || newHashKey();
 
   const current = await railwayVariables(api, scope);
+  if (!current && olds) {
+    throw goneError(
+      `Railway service ${scope.serviceId} (project ${scope.projectId}, environment ${scope.environmentId})`,
+      "set `targets.railway.services` to the service that replaces it and run `pulumi up`",
+    );
+  }
   if (!current) {
     throw new Error(
       `Railway service ${scope.serviceId} (project ${scope.projectId}, environment ${scope.environmentId}) was not found. Fix \`targets.railway\` in the stack config.`,

@@ -17,6 +17,7 @@ import {
   DeliveryState,
   desiredValues,
   diffDelivery,
+  goneError,
   newHashKey,
   ownedKeys,
   partialFailure,
@@ -127,6 +128,7 @@ async function renderActivate(
 async function renderReconcile(
   oldsIn: RenderState | undefined,
   newsIn: RenderInputs,
+  stateId?: string,
 ): Promise<{ id: string; outs: Record<string, unknown> }> {
   const olds = oldsIn ? reveal(oldsIn) : undefined;
   const news = reveal(newsIn);
@@ -136,7 +138,14 @@ async function renderReconcile(
   const plainKeys = Object.keys(news.vars ?? {}).sort();
   const hashKey = olds?.hashKey || newHashKey();
 
-  let group = olds?.envGroupId ? await renderGetGroup(api, olds.envGroupId) : undefined;
+  const groupId = olds ? olds.envGroupId || stateId : undefined;
+  let group = groupId ? await renderGetGroup(api, groupId) : undefined;
+  if (olds && !group) {
+    throw goneError(
+      `Render env group ${groupId} ("${olds.name}")`,
+      "`pulumi up` creates the group again",
+    );
+  }
   let createdGroup = olds?.createdGroup ?? false;
   const linked = new Set(olds?.linkedServiceIds ?? []);
   const pending = new Set(olds?.pendingActivation ?? []);
@@ -272,23 +281,25 @@ export const renderProvider: pulumi.dynamic.ResourceProvider = {
     return renderReconcile(undefined, inputs);
   },
 
-  async update(_id, olds: RenderState, news: RenderInputs) {
-    const { outs } = await renderReconcile(olds, news);
+  async update(id, olds: RenderState, news: RenderInputs) {
+    const { outs } = await renderReconcile(olds, news, id);
     return { outs };
   },
 
   async read(id, propsIn: RenderState) {
     const props = reveal(propsIn);
     const api = renderClient([]);
-    const group = await renderGetGroup(api, id);
+    // The group the state points to; its ID becomes the resource's ID if the two differ.
+    const group = await renderGetGroup(api, props.envGroupId || id);
     if (!group) return { id: "", props: {} };
     const platform = Object.fromEntries((group.envVars ?? []).map((v) => [v.key, v.value]));
     const links = new Set((group.serviceLinks ?? []).map((l) => l.id));
     const seen = stateFromPlatform(props.hashKey, props.secretKeys, props.plainKeys, platform);
     return {
-      id,
+      id: group.id,
       props: {
         ...props,
+        envGroupId: group.id,
         name: group.name,
         // A link someone removed shows as a change of `serviceIds`, which the next update restores.
         serviceIds: (props.serviceIds ?? []).filter((s) => links.has(s)),
@@ -299,9 +310,10 @@ export const renderProvider: pulumi.dynamic.ResourceProvider = {
     };
   },
 
-  async delete(id, propsIn: RenderState) {
+  async delete(stateId, propsIn: RenderState) {
     const props = reveal(propsIn);
     const api = renderClient([]);
+    const id = props.envGroupId || stateId;
     const group = await renderGetGroup(api, id);
     if (!group) return;
     const present = new Set((group.envVars ?? []).map((v) => v.key));

@@ -46,6 +46,10 @@ export interface PlatformCase {
   platformValues(dest: Dest, held: Held | undefined): Record<string, string>;
   /** Someone else changes or removes a key at the destination. */
   setOutOfBand(dest: Dest, held: Held | undefined, key: string, value: string | undefined): void;
+  /** Someone deletes the destination outside Pulumi (the Render group, the Fly app, the Railway service). */
+  removeDest(dest: Dest, held: Held): void;
+  /** Someone recreates the destination the stack does not create itself (Fly app, Railway service). */
+  restoreDest(dest: Dest): void;
   /** Activations recorded at the destination (deploys, machine updates, redeploys). */
   activations(dest: Dest): number;
   /** How many activation requests one activation of this destination takes. */
@@ -99,6 +103,8 @@ export function renderCase(): PlatformCase {
       if (ids.length === 0) ids = [fake.seedEnvGroup({ name: dest.name })];
       fake.setVarOutOfBand(ids[0], key, v);
     },
+    removeDest: (_dest, held) => fake.deleteEnvGroupOutOfBand(held.id),
+    restoreDest: () => undefined,
     activations: (dest) => fake.deploysFor(dest.serviceId).length,
     activationsPerRun: 1,
     isWrite: (r) => r.method !== "GET",
@@ -116,6 +122,15 @@ export function renderCase(): PlatformCase {
 /** Fly.io: one app per test, with a running and a stopped machine. */
 export function flyCase(): PlatformCase {
   const fake = new FakeFly();
+  const addApp = (app: string) => {
+    const config = { image: "registry.example/pegasus:1", env: { PORT: "8080" } };
+    fake.addApp(app, {
+      machines: [
+        { id: `m1${hex(6)}`, config, state: "started" },
+        { id: `m2${hex(6)}`, config, state: "stopped" },
+      ],
+    });
+  };
   return {
     platform: "fly",
     provider: flyProvider,
@@ -126,13 +141,7 @@ export function flyCase(): PlatformCase {
     env: () => ({ FLY_API_URL: fake.url, FLY_API_TOKEN: fake.token }),
     newDest: () => {
       const app = `pegasus-test-${hex(4)}`;
-      const config = { image: "registry.example/pegasus:1", env: { PORT: "8080" } };
-      fake.addApp(app, {
-        machines: [
-          { id: `m1${hex(6)}`, config, state: "started" },
-          { id: `m2${hex(6)}`, config, state: "stopped" },
-        ],
-      });
+      addApp(app);
       return { app };
     },
     inputs: (dest, secrets, vars, extra = {}) => ({
@@ -144,10 +153,14 @@ export function flyCase(): PlatformCase {
       ...extra,
     }),
     platformValues: (dest) =>
-      Object.fromEntries(
-        fake.secretNames(dest.app).map((n) => [n, fake.secretValue(dest.app, n)!]),
-      ),
+      fake.hasApp(dest.app)
+        ? Object.fromEntries(
+            fake.secretNames(dest.app).map((n) => [n, fake.secretValue(dest.app, n)!]),
+          )
+        : {},
     setOutOfBand: (dest, _held, key, v) => fake.setSecretOutOfBand(dest.app, key, v),
+    removeDest: (dest) => fake.removeApp(dest.app),
+    restoreDest: (dest) => addApp(dest.app),
     activations: (dest) => fake.machineUpdates(dest.app).length,
     activationsPerRun: 2,
     isWrite: (r) => r.method !== "GET",
@@ -167,6 +180,12 @@ export function railwayCase(): PlatformCase {
     environmentId: dest.environmentId,
     serviceId: dest.serviceId,
   });
+  const addProject = (dest: Dest) =>
+    fake.addProject({
+      id: dest.projectId,
+      environments: [{ id: dest.environmentId, name: "staging" }],
+      services: [{ id: dest.serviceId, name: "api" }],
+    });
   return {
     platform: "railway",
     provider: railwayProvider,
@@ -181,11 +200,7 @@ export function railwayCase(): PlatformCase {
         environmentId: randomUUID(),
         serviceId: randomUUID(),
       };
-      fake.addProject({
-        id: dest.projectId,
-        environments: [{ id: dest.environmentId, name: "staging" }],
-        services: [{ id: dest.serviceId, name: "api" }],
-      });
+      addProject(dest);
       fake.seedDeployment(scopeOf(dest));
       return dest;
     },
@@ -199,6 +214,8 @@ export function railwayCase(): PlatformCase {
     }),
     platformValues: (dest) => fake.variablesOf(scopeOf(dest)),
     setOutOfBand: (dest, _held, key, v) => fake.setVariableOutOfBand(scopeOf(dest), key, v),
+    removeDest: (dest) => fake.removeService(dest.projectId, dest.serviceId),
+    restoreDest: (dest) => addProject(dest),
     activations: (dest) =>
       fake.deploymentsFor(dest.serviceId).filter((d) => d.trigger !== "seed").length,
     activationsPerRun: 1,

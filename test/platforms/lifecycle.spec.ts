@@ -295,6 +295,68 @@ describe.each(cases)("%s provider", (_name, make) => {
     }
     expect(c.fake.requests).toEqual([]);
   });
+
+  it("never moves to a new destination in an update: one deleted outside Pulumi fails the update until a refresh drops it", async () => {
+    const dest = c.newDest();
+    const { held } = await up(c.provider, undefined, c.inputs(dest, { JWT_SECRET: value() }, {}));
+    c.removeDest(dest, held);
+    c.fake.clearLog();
+
+    // The next `up` carries a change, without a refresh: it stops, says what to run, writes nothing.
+    const rotated = { JWT_SECRET: value() };
+    const err = (await up(c.provider, held, c.inputs(dest, rotated, {})).catch(
+      (e) => e,
+    )) as Error & {
+      initFailure?: unknown;
+    };
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toMatch(/no longer exists/);
+    expect(err.message).toContain("Run `pulumi refresh`");
+    expect(err.message).not.toContain(rotated.JWT_SECRET);
+    expect(err.initFailure).toBeUndefined();
+    expect(count(c.isWrite)).toBe(0);
+    expect(c.platformValues(dest, held)).toEqual({});
+
+    // A refresh drops it from the state; a destroy of what was held changes nothing and does not fail.
+    expect(await refresh(c.provider, held)).toBeUndefined();
+    await c.provider.delete!(held.id, held.outs);
+    expect(count((r) => c.isWrite(r) && r.status !== undefined && r.status < 300)).toBe(0);
+
+    // Then `pulumi up` creates it again (Fly.io and Railway: once the app or service exists again).
+    c.restoreDest(dest);
+    const again = await up(c.provider, undefined, c.inputs(dest, rotated, {}));
+    expect(again.action).toBe("create");
+    expect(c.platformValues(dest, again.held)).toEqual(rotated);
+    await c.provider.delete!(again.held.id, again.held.outs);
+    expect(c.platformValues(dest, again.held)).toEqual({});
+  });
+});
+
+describe("Render: the group the state points to", () => {
+  it("is what refresh reads and destroy empties, even when the engine's ID names an older group", async () => {
+    const c = renderCase();
+    const stop = await startCase(c);
+    try {
+      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeRender;
+      const dest = c.newDest();
+      const secrets = { JWT_SECRET: value() };
+      const { held } = await up(c.provider, undefined, c.inputs(dest, secrets, {}));
+      // A state whose ID is a group that no longer exists while its properties point to the group
+      // that holds the values (what an update that recreated a deleted group used to leave).
+      const stale: Held = {
+        id: `evg-${held.id.slice(4).split("").reverse().join("")}`,
+        outs: held.outs,
+      };
+      expect(fake.hasEnvGroup(stale.id)).toBe(false);
+      const read = await refresh(c.provider, stale);
+      expect(read?.id).toBe(held.id);
+      await c.provider.delete!(stale.id, stale.outs);
+      expect(fake.hasEnvGroup(held.id)).toBe(false);
+      expect(c.fake.violations).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
 });
 
 describe("activation settings", () => {
