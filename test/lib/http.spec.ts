@@ -1,19 +1,25 @@
 /**
- * The retrying HTTP client every provider uses, with its waits recorded instead of slept, against
- * the Render fake (any platform's fake would do: the client is shared).
+ * The HTTP core: one request (`sendRequest`) against a local server, and the retrying API client
+ * (`callApi`) with its waits recorded instead of slept, against the Render fake (any platform's
+ * fake would do: the client is shared).
  */
+import { randomBytes } from "crypto";
+import * as http from "http";
+import type { AddressInfo, Socket } from "net";
 import {
   ApiRequest,
   backoffMs,
   callApi,
   httpSettings,
   HttpSettings,
+  MAX_BODY_BYTES,
   requestedWaitMs,
   scrub,
+  sendRequest,
 } from "../../lib/http";
 import { FakeRender } from "@pegasus-secrets/platform-fakes";
-import { value } from "./kit";
 
+const value = (): string => `v${randomBytes(18).toString("hex")}`;
 const NOW = Date.UTC(2026, 10, 29, 8, 0, 0);
 
 describe("requestedWaitMs", () => {
@@ -185,5 +191,164 @@ describe("callApi", () => {
   it("scrubs longer needles first and ignores ones too short to be secrets", () => {
     expect(scrub("abcdefgh abcd", ["abcd", "abcdefgh"])).toBe("[secret] [secret]");
     expect(scrub("abc b", ["abc"])).toBe("abc b");
+  });
+});
+
+/** A local server on 127.0.0.1 with the answers `sendRequest` must handle; `stop()` ends every socket. */
+async function startServer(): Promise<{
+  url: string;
+  canary: string;
+  paths: string[];
+  stop(): Promise<void>;
+}> {
+  const sockets = new Set<Socket>();
+  const canary = `canary${randomBytes(12).toString("hex")}`;
+  const paths: string[] = [];
+  const big = (n: number) => Buffer.alloc(n, "x");
+  const server = http.createServer((req, res) => {
+    const p = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    paths.push(`${req.method} ${p}`);
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (p === "/json") {
+        res.writeHead(201, { "content-type": "application/json" });
+        res.end(JSON.stringify({ ok: true, debug: canary }));
+      } else if (p === "/echo") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            method: req.method,
+            contentType: req.headers["content-type"] ?? null,
+            accept: req.headers.accept ?? null,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      } else if (p === "/text") {
+        res.writeHead(503, "Starting Up", { "content-type": "text/plain" });
+        res.end(`not yet ${canary}`);
+      } else if (p === "/redirect") {
+        res.writeHead(302, { location: "/json" });
+        res.end();
+      } else if (p === "/big") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(big(2 * MAX_BODY_BYTES));
+      } else if (p === "/huge") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(big(16 * MAX_BODY_BYTES + 1));
+      } else if (p === "/stall-body") {
+        // Headers and the start of the body, then nothing: the deadline covers the body too.
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write(`{"debug": "${canary}`);
+      }
+      // `/hang`: no answer at all.
+    });
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    canary,
+    paths,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+describe("sendRequest: one request, bounded in time and in what it reads", () => {
+  let srv: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    srv = await startServer();
+  });
+  afterAll(() => srv.stop());
+  beforeEach(() => {
+    srv.paths.length = 0;
+  });
+  const send = (path: string, over: Partial<Parameters<typeof sendRequest>[0]> = {}) =>
+    sendRequest({ method: "GET", url: `${srv.url}${path}`, timeoutMs: 2_000, ...over });
+
+  it("answers the status, the reason phrase and the parsed JSON", async () => {
+    const r = await send("/json");
+    expect(r).toMatchObject({ status: 201, isJson: true, truncated: false, error: null });
+    expect(r.json).toEqual({ ok: true, debug: srv.canary });
+    expect((await send("/text")).statusText).toBe("Starting Up");
+  });
+
+  it("sends a JSON body with its content type, and asks for JSON", async () => {
+    const body = JSON.stringify({ name: "probe" });
+    const r = await send("/echo", { method: "post", body });
+    expect(r.json).toEqual({
+      method: "POST",
+      contentType: "application/json",
+      accept: "application/json",
+      body,
+    });
+  });
+
+  it("keeps a body that is not JSON as text", async () => {
+    const r = await send("/text");
+    expect(r).toMatchObject({ status: 503, isJson: false, json: undefined });
+    expect(r.text).toBe(`not yet ${srv.canary}`);
+  });
+
+  it("never follows a redirect unless asked to", async () => {
+    const r = await send("/redirect");
+    expect(r.status).toBe(302);
+    expect(r.headers!.get("location")).toBe("/json");
+    expect(srv.paths).toEqual(["GET /redirect"]);
+    expect((await send("/redirect", { redirect: "follow" })).status).toBe(201);
+  });
+
+  it("reads at most 1 MiB of a body by default, and none when told to discard it", async () => {
+    const r = await send("/big");
+    expect(r).toMatchObject({ status: 200, truncated: true, isJson: false });
+    expect(r.text).toHaveLength(MAX_BODY_BYTES);
+    const small = await send("/big", { maxBodyBytes: 10 });
+    expect([small.text, small.truncated]).toEqual(["xxxxxxxxxx", true]);
+    const discarded = await send("/json", { maxBodyBytes: 0 });
+    expect([discarded.status, discarded.text, discarded.truncated]).toEqual([201, "", false]);
+  });
+
+  it("gives up at the deadline, while waiting for the answer or for its body, and never shows the body", async () => {
+    for (const path of ["/hang", "/stall-body"]) {
+      const started = Date.now();
+      const r = await send(path, { timeoutMs: 150 });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(r).toMatchObject({
+        status: null,
+        error: "timed out after 150 ms",
+        timedOut: true,
+        text: "",
+      });
+      expect(JSON.stringify(r)).not.toContain(srv.canary);
+    }
+  });
+
+  it("says why nothing answered when nothing listens", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((r) => closed.close(r));
+    const r = await sendRequest({
+      method: "GET",
+      url: `http://127.0.0.1:${port}/`,
+      timeoutMs: 500,
+    });
+    expect(r).toMatchObject({ status: null, error: "ECONNREFUSED", timedOut: false });
+  });
+
+  it("lets callApi refuse an answer too large to be one it needs, instead of reading half of it", async () => {
+    const settings = httpSettings({}, { sleep: async () => undefined });
+    await expect(
+      callApi({ platform: "Render", method: "GET", url: `${srv.url}/huge`, headers: {} }, settings),
+    ).rejects.toThrow(
+      `Render API: GET /huge answered with more than ${16 * MAX_BODY_BYTES} bytes, more than any answer it needs.`,
+    );
   });
 });
