@@ -14,12 +14,13 @@ import {
   ProviderError,
   startDynamicProviderHost,
 } from "@pegasus-secrets/test-engine";
-import { isSecret, Registration, runProgram, secret, UNKNOWN } from "@pegasus-secrets/test-engine";
+import { isSecret, Registration, runProgram, secret } from "@pegasus-secrets/test-engine";
 import { FakeFly } from "@pegasus-secrets/platform-fakes";
 import { FakeRailway } from "@pegasus-secrets/platform-fakes";
 import { FakeRender } from "@pegasus-secrets/platform-fakes";
-import { PROJECT_DIR } from "../helpers";
-import { FAST_HTTP, nonSecretJson, value } from "./kit";
+import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
+import { PROJECT_DIR } from "../../helpers";
+import { FAST_HTTP, nonSecretJson, value } from "../platforms/kit";
 
 const FIXTURE = path.join(__dirname, "fixtures", "program");
 const PROJECT = "pegasus-platforms-fixture";

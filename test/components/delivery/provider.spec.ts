@@ -1,39 +1,16 @@
 /**
- * The lifecycle and faults of each platform provider, in-process against its fake (which checks
- * every request against the platform's published contract). `host.spec.ts` repeats a lifecycle
- * through the SDK's real dynamic-provider host; what neither proves is how the real Render, Fly.io
- * and Railway behave where their contracts are UNCONFIRMED (docs/platforms.md).
+ * The delivery engine's lifecycle, run in-process through each platform's adapter against its fake
+ * (which checks every request against the platform's published contract): create, no-op, rotation,
+ * drift, removal, delete, adoption, a run that stops part-way, previews with unknowns, and a
+ * destination deleted outside Pulumi. `provider.host.spec.ts` repeats a lifecycle through the SDK's
+ * real dynamic-provider host; what neither proves is how the real Render, Fly.io and Railway behave
+ * where their contracts are UNCONFIRMED (docs/platforms.md).
  */
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { flyCase, PlatformCase, railwayCase, renderCase, startCase } from "./cases";
-import { Held, nonSecretJson, refresh, setEnv, up, upFailingPartway, value } from "./kit";
+import { eachPlatform } from "../platforms/cases";
+import { Held, nonSecretJson, refresh, up, upFailingPartway, value } from "../platforms/kit";
 
-const cases: [string, () => PlatformCase][] = [
-  ["render", renderCase],
-  ["fly", flyCase],
-  ["railway", railwayCase],
-];
-
-describe.each(cases)("%s provider", (_name, make) => {
-  const c = make();
-  let stop: () => Promise<void>;
-  beforeAll(async () => {
-    stop = await startCase(c);
-  });
-  afterAll(() => stop());
-  beforeEach(() => {
-    c.fake.clearLog();
-    c.fake.clearFaults();
-  });
-  afterEach(() => {
-    // Every request any test sent matched the platform's contract.
-    expect(c.fake.violations).toEqual([]);
-  });
-
-  const count = (pred: (r: (typeof c.fake.requests)[number]) => boolean) =>
-    c.fake.requests.filter(pred).length;
-  const opCount = (op: string) => count((r) => r.operation === op);
-
+eachPlatform("the delivery lifecycle", ({ c, count }) => {
   it("runs a full lifecycle: create, no-op, rotation, drift, removal, delete of owned keys only", async () => {
     const dest = c.newDest();
     const secrets = { JWT_SECRET: value(), DATABASE_URL: value(), REDIS_URL: value() };
@@ -120,93 +97,6 @@ describe.each(cases)("%s provider", (_name, make) => {
     });
     await c.provider.delete!(r.held.id, r.held.outs);
     expect(c.platformValues(dest, r.held)).toEqual({ UNRELATED: theirs });
-  });
-
-  it("retries a 429, honouring the platform's retry header, then succeeds", async () => {
-    const dest = c.newDest();
-    c.fake.failNext({
-      status: 429,
-      match: c.firstRead,
-      ...(c.platform === "fly" ? { headers: { "Retry-After": "1" } } : {}),
-    });
-    const started = Date.now();
-    await up(c.provider, undefined, c.inputs(dest, { JWT_SECRET: value() }, {}));
-    expect(Date.now() - started).toBeLessThan(2_000);
-    const reads = c.fake.requests.filter((r) => r.operation === c.firstRead.operation);
-    expect(reads.map((r) => r.status)).toEqual([429, 200]);
-    expect(count(c.isValueWrite)).toBe(1);
-  });
-
-  it("retries a 500 on a write, then succeeds without writing twice", async () => {
-    const dest = c.newDest();
-    c.fake.failNext({ status: 500, match: c.createWrite });
-    const secrets = { JWT_SECRET: value() };
-    await up(c.provider, undefined, c.inputs(dest, secrets, {}));
-    expect(c.platformValues(dest, undefined)).toEqual(secrets);
-    const tries = c.fake.requests.filter((r) => r.fault || r.status === 200 || r.status === 201);
-    expect(tries.filter((r) => c.isValueWrite(r)).map((r) => r.status)).toEqual([
-      500,
-      c.platform === "render" ? 201 : 200,
-    ]);
-  });
-
-  it("gives up on a hung request after the timeout and retries it", async () => {
-    const dest = c.newDest();
-    c.fake.hangNext({ match: c.firstRead });
-    const started = Date.now();
-    await up(c.provider, undefined, c.inputs(dest, { JWT_SECRET: value() }, {}));
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(2_000);
-    expect(opCount(c.firstRead.operation!)).toBe(2);
-  });
-
-  it("stops at a refused credential with the platform's message, the variable's name and no secret", async () => {
-    const dest = c.newDest();
-    const wrong = `wrong${value()}`;
-    const restore = setEnv({ [c.tokenEnv]: wrong });
-    const secrets = { JWT_SECRET: value() };
-    try {
-      const err = await up(c.provider, undefined, c.inputs(dest, secrets, {})).catch(
-        (e: Error) => e,
-      );
-      expect(err).toBeInstanceOf(Error);
-      const message = (err as Error).message;
-      expect(message).toMatch(c.platform === "railway" ? /Not Authorized/ : /HTTP 401/);
-      expect(message).toContain(c.tokenEnv);
-      expect(message).not.toContain(wrong);
-      expect(message).not.toContain(secrets.JWT_SECRET);
-      expect(count(c.isWrite)).toBe(0);
-    } finally {
-      restore();
-    }
-  });
-
-  it("names the missing credential variable and makes no request", async () => {
-    const restore = setEnv({ [c.tokenEnv]: undefined });
-    try {
-      await expect(
-        up(c.provider, undefined, c.inputs(c.newDest(), { JWT_SECRET: value() }, {})),
-      ).rejects.toThrow(new RegExp(`^${c.tokenEnv} is not set\\.`));
-      expect(c.fake.requests).toHaveLength(0);
-    } finally {
-      restore();
-    }
-  });
-
-  it("keeps a value the platform echoes in an error out of the message", async () => {
-    const dest = c.newDest();
-    const secrets = { JWT_SECRET: value() };
-    const body =
-      c.platform === "render"
-        ? { id: "bad_request", message: `invalid value ${secrets.JWT_SECRET}` }
-        : c.platform === "fly"
-          ? { error: `invalid value ${secrets.JWT_SECRET}` }
-          : { errors: [{ message: `invalid value ${secrets.JWT_SECRET}` }] };
-    c.fake.failNext({ status: 400, match: c.createWrite, body });
-    const err = await up(c.provider, undefined, c.inputs(dest, secrets, {})).catch((e: Error) => e);
-    expect((err as Error).message).toContain("invalid value [secret]");
-    expect((err as Error).message).not.toContain(secrets.JWT_SECRET);
   });
 
   it("converges after a failure midway through a reconcile, with nothing lost or written twice", async () => {
@@ -329,137 +219,5 @@ describe.each(cases)("%s provider", (_name, make) => {
     expect(c.platformValues(dest, again.held)).toEqual(rotated);
     await c.provider.delete!(again.held.id, again.held.outs);
     expect(c.platformValues(dest, again.held)).toEqual({});
-  });
-});
-
-describe("Render: the group the state points to", () => {
-  it("is what refresh reads and destroy empties, even when the engine's ID names an older group", async () => {
-    const c = renderCase();
-    const stop = await startCase(c);
-    try {
-      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeRender;
-      const dest = c.newDest();
-      const secrets = { JWT_SECRET: value() };
-      const { held } = await up(c.provider, undefined, c.inputs(dest, secrets, {}));
-      // A state whose ID is a group that no longer exists while its properties point to the group
-      // that holds the values (what an update that recreated a deleted group used to leave).
-      const stale: Held = {
-        id: `evg-${held.id.slice(4).split("").reverse().join("")}`,
-        outs: held.outs,
-      };
-      expect(fake.hasEnvGroup(stale.id)).toBe(false);
-      const read = await refresh(c.provider, stale);
-      expect(read?.id).toBe(held.id);
-      await c.provider.delete!(stale.id, stale.outs);
-      expect(fake.hasEnvGroup(held.id)).toBe(false);
-      expect(c.fake.violations).toEqual([]);
-    } finally {
-      await stop();
-    }
-  });
-});
-
-describe("activation settings", () => {
-  it("Render: restart instead of deploy, or nothing", async () => {
-    const c = renderCase();
-    const stop = await startCase(c);
-    try {
-      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeRender;
-      const dest = c.newDest();
-      const secrets = { JWT_SECRET: value() };
-      let r = await up(
-        c.provider,
-        undefined,
-        c.inputs(dest, secrets, {}, { activation: "restart" }),
-      );
-      expect(fake.restartsFor(dest.serviceId)).toHaveLength(1);
-      expect(fake.deploysFor(dest.serviceId)).toHaveLength(0);
-      r = await up(
-        c.provider,
-        r.held,
-        c.inputs(dest, { JWT_SECRET: value() }, {}, { activation: "none" }),
-      );
-      expect(r.action).toBe("update");
-      expect(fake.restartsFor(dest.serviceId)).toHaveLength(1);
-      expect(fake.deploysFor(dest.serviceId)).toHaveLength(0);
-      expect(c.fake.violations).toEqual([]);
-    } finally {
-      await stop();
-    }
-  });
-
-  it("Fly.io: stage writes the secrets and leaves the machines alone; machines that are stopped stay stopped", async () => {
-    const c = flyCase();
-    const stop = await startCase(c);
-    try {
-      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeFly;
-      const dest = c.newDest();
-      const r = await up(
-        c.provider,
-        undefined,
-        c.inputs(dest, { JWT_SECRET: value() }, {}, { activation: "stage" }),
-      );
-      expect(fake.machineUpdates(dest.app)).toEqual([]);
-      expect(r.held.outs).toMatchObject({
-        secretsVersion: fake.secretsVersion(dest.app),
-        pendingMachineIds: [],
-      });
-      await up(c.provider, r.held, c.inputs(dest, { JWT_SECRET: value() }, {}));
-      const updates = c.fake.requests.filter((x) => x.operation === "Machines_update");
-      expect(updates.map((x) => (x.body as { skip_launch?: boolean }).skip_launch)).toEqual([
-        undefined,
-        true,
-      ]);
-      for (const u of fake.machineUpdates(dest.app)) {
-        expect(u).toMatchObject({
-          minSecretsVersion: fake.secretsVersion(dest.app),
-          configChanged: false,
-        });
-      }
-      expect(c.fake.violations).toEqual([]);
-    } finally {
-      await stop();
-    }
-  });
-
-  it("Railway: writes with deploys skipped, then exactly one redeploy, or none", async () => {
-    const c = railwayCase();
-    const stop = await startCase(c);
-    try {
-      const fake = c.fake as import("@pegasus-secrets/platform-fakes").FakeRailway;
-      const dest = c.newDest();
-      const r = await up(
-        c.provider,
-        undefined,
-        c.inputs(dest, { JWT_SECRET: value() }, { PLC_STORAGE_DIR: "/x" }),
-      );
-      const deployments = fake.deploymentsFor(dest.serviceId).filter((d) => d.trigger !== "seed");
-      expect(deployments.map((d) => [d.trigger, d.automatic])).toEqual([
-        ["serviceInstanceRedeploy", false],
-      ]);
-      const upserts = c.fake.requests.filter(
-        (x) => x.operation === "PegasusVariableCollectionUpsert",
-      );
-      expect(
-        upserts.map(
-          (x) => (x.body as { variables: { input: Record<string, unknown> } }).variables.input,
-        ),
-      ).toEqual([expect.objectContaining({ serviceId: dest.serviceId, skipDeploys: true })]);
-      await up(
-        c.provider,
-        r.held,
-        c.inputs(dest, { JWT_SECRET: value() }, { PLC_STORAGE_DIR: "/x" }, { activation: "none" }),
-      );
-      expect(fake.deploymentsFor(dest.serviceId).filter((d) => d.trigger !== "seed")).toHaveLength(
-        1,
-      );
-      // Only the service's variables: the environment's shared ones are never touched.
-      expect(
-        fake.variablesOf({ projectId: dest.projectId, environmentId: dest.environmentId }),
-      ).toEqual({});
-      expect(c.fake.violations).toEqual([]);
-    } finally {
-      await stop();
-    }
   });
 });

@@ -1,13 +1,14 @@
 /**
  * One "case" per platform: its fake, a fresh destination per test, how to read what the platform
- * holds, and what a create, a rotation and an activation cost in requests. `lifecycle.spec.ts`
- * runs the same lifecycle and faults against all three, so the platforms cannot drift apart.
+ * holds, and what a create, a rotation and an activation cost in requests. The delivery engine's
+ * specs (test/components/delivery) run the same lifecycle and faults against all three, so the
+ * platforms cannot drift apart.
  */
 import { randomBytes, randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { flyProvider } from "../../components/platforms/flyAppSecrets";
-import { railwayProvider } from "../../components/platforms/railwayVariables";
-import { renderProvider } from "../../components/platforms/renderEnvGroup";
+import { flyProvider } from "../../../components/platforms/fly";
+import { railwayProvider } from "../../../components/platforms/railway";
+import { renderProvider } from "../../../components/platforms/render";
 import type { FaultMatch, LoggedRequest } from "@pegasus-secrets/platform-fakes";
 import { FakeFly } from "@pegasus-secrets/platform-fakes";
 import { FakeRailway } from "@pegasus-secrets/platform-fakes";
@@ -69,7 +70,7 @@ export interface PlatformCase {
 }
 
 /** Render: one env group per test, linked to one web service. */
-export function renderCase(): PlatformCase {
+export function renderCase(): PlatformCase & { fake: FakeRender } {
   const fake = new FakeRender();
   return {
     platform: "render",
@@ -120,7 +121,7 @@ export function renderCase(): PlatformCase {
 }
 
 /** Fly.io: one app per test, with a running and a stopped machine. */
-export function flyCase(): PlatformCase {
+export function flyCase(): PlatformCase & { fake: FakeFly } {
   const fake = new FakeFly();
   const addApp = (app: string) => {
     const config = { image: "registry.example/pegasus:1", env: { PORT: "8080" } };
@@ -173,7 +174,7 @@ export function flyCase(): PlatformCase {
 }
 
 /** Railway: one project with one service per test. */
-export function railwayCase(): PlatformCase {
+export function railwayCase(): PlatformCase & { fake: FakeRailway } {
   const fake = new FakeRailway();
   const scopeOf = (dest: Dest) => ({
     projectId: dest.projectId,
@@ -237,4 +238,60 @@ export async function startCase(c: PlatformCase): Promise<() => Promise<void>> {
     restore();
     await c.stop();
   };
+}
+
+/** What a platform spec body gets: the case, and counters over the requests its fake logged. */
+export interface CaseContext {
+  c: PlatformCase;
+  count(pred: (r: LoggedRequest) => boolean): number;
+  opCount(operation: string): number;
+}
+
+const context = (c: PlatformCase): CaseContext => {
+  const count = (pred: (r: LoggedRequest) => boolean) => c.fake.requests.filter(pred).length;
+  return { c, count, opCount: (op) => count((r) => r.operation === op) };
+};
+
+/**
+ * Declares `body` once per platform, each against its own fake, started before and stopped after.
+ * The log and faults are cleared before each test, and after each one every request it sent must
+ * have matched the platform's contract.
+ */
+export function eachPlatform(title: string, body: (ctx: CaseContext) => void): void {
+  const cases: [string, () => PlatformCase][] = [
+    ["render", renderCase],
+    ["fly", flyCase],
+    ["railway", railwayCase],
+  ];
+  describe.each(cases)(`%s: ${title}`, (_name, make) => {
+    const c = make();
+    let stop: () => Promise<void>;
+    beforeAll(async () => {
+      stop = await startCase(c);
+    });
+    afterAll(() => stop());
+    beforeEach(() => {
+      c.fake.clearLog();
+      c.fake.clearFaults();
+    });
+    afterEach(() => {
+      expect(c.fake.violations).toEqual([]);
+    });
+    body(context(c));
+  });
+}
+
+/** Runs `fn` against a fresh case of one platform, its fake started for the test and stopped after. */
+export async function withCase<T extends PlatformCase>(
+  make: () => T,
+  fn: (c: T, ctx: CaseContext) => Promise<void>,
+): Promise<void> {
+  const c = make();
+  const stop = await startCase(c);
+  try {
+    await fn(c, context(c));
+    expect(c.fake.violations).toEqual([]);
+  } finally {
+    await stop();
+  }
 }
