@@ -67,7 +67,7 @@ module.exports = tseslint.config(
       "coverage/**",
       "specs/**",
       "packages/test-engine/test/fixtures/**",
-      "test/platforms/fixtures/**",
+      "test/components/delivery/fixtures/**",
     ],
   },
   js.configs.recommended,

@@ -1,4 +1,5 @@
 export * from "./audit";
+export * from "./delivery";
 export * from "./identities";
 export * from "./platforms";
 export * from "./rollout";

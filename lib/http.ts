@@ -1,63 +1,129 @@
 /**
- * The HTTP client every platform provider uses: bounded retries with jittered exponential backoff
- * on 429 and 5xx that honour the platform's own retry headers, a timeout per request, and errors
- * that carry the platform's message but never a credential or a value.
+ * The HTTP core: one request with a deadline and a capped body read (`sendRequest`), and on top of
+ * it the platform API client (`callApi`): bounded retries with jittered exponential backoff on 429
+ * and 5xx that honour the platform's own retry headers (the waits and settings are in
+ * `./backoff`), resend only what is safe to send twice, and errors that carry the platform's
+ * message but never a credential, a value or a body.
  *
- * No Pulumi import and no module state: the dynamic providers are serialized together with what
- * they call from here (DESIGN.md D6), and settings are read from the environment when a provider
- * runs, never when the program is compiled.
+ * The platform providers, the readiness polling (`./readiness`) and the CLI use it. No Pulumi
+ * import, nothing from the project and no module state: the dynamic providers are serialized
+ * together with what they call from here (DESIGN.md D6), and settings are read from the
+ * environment when a provider runs, never when the program is compiled.
  */
+import { backoffMs, HttpSettings, requestedWaitMs } from "./backoff";
 
-/** How requests are timed and retried. `httpSettings()` reads it from the environment. */
-export interface HttpSettings {
-  /** Tries per request, the first included. Default 4. */
-  attempts: number;
-  /** Deadline of one try, response body included. Default 30 000 ms. */
+export { backoffMs, httpSettings, HttpSettings, requestedWaitMs } from "./backoff";
+
+/** The most of a body `sendRequest` reads by default: enough for any answer a caller inspects. */
+export const MAX_BODY_BYTES = 1 << 20;
+
+/** One request, sent once. */
+export interface SendRequest {
+  method: string;
+  url: string;
+  /** Added to `accept: application/json` (and `content-type: application/json` with a body). */
+  headers?: Record<string, string>;
+  /** Sent as is (JSON text). */
+  body?: string;
+  /** Deadline of the whole exchange, the body read included. */
   timeoutMs: number;
-  /** First backoff step; doubled per retry. Default 500 ms. */
-  baseDelayMs: number;
-  /** Cap of one backoff wait. Default 5 000 ms. */
-  maxDelayMs: number;
-  /**
-   * Longest wait a platform may ask for (`Retry-After`, `Ratelimit-Reset`). A longer one fails at
-   * once with a message saying when to run again, instead of holding `pulumi up`. Default 60 000 ms.
-   */
-  maxRetryAfterMs: number;
-  /** Multiplies every wait (tests shrink real seconds to milliseconds). Default 1. */
-  delayScale: number;
-  sleep: (ms: number) => Promise<void>;
-  /** In [0, 1): the jitter. */
-  random: () => number;
-  /** Epoch milliseconds, for HTTP dates and epoch reset headers. */
-  now: () => number;
+  /** `manual` (default): a redirect is the answer, never followed. */
+  redirect?: "manual" | "follow";
+  /** Most of the body read, in bytes. Default 1 MiB; 0 discards the body unread. */
+  maxBodyBytes?: number;
 }
 
-const num = (raw: string | undefined, fallback: number, min: number): number => {
-  const n = raw === undefined || raw === "" ? NaN : Number(raw);
-  return Number.isFinite(n) && n >= min ? n : fallback;
-};
+/** What one request got. Its `error` never holds any part of a body. */
+export interface SendResult {
+  /** HTTP status, or null when no complete answer came (see `error`). */
+  status: number | null;
+  /** The reason phrase the server sent with the status (`Too Many Requests`), or "". */
+  statusText: string;
+  headers: Headers | null;
+  /** The body as text, at most `maxBodyBytes` of it. */
+  text: string;
+  /** The body parsed as JSON, when it is JSON. */
+  json: unknown;
+  isJson: boolean;
+  /** True when the body was longer than `maxBodyBytes` (then `text` is cut and `isJson` false). */
+  truncated: boolean;
+  /** Why no answer came: `timed out after 2000 ms`, `ECONNREFUSED`. Null with a status. */
+  error: string | null;
+  timedOut: boolean;
+}
+
+/** Why a request got no answer, in a few words: the error code, or a timeout. Never a body. */
+export function fetchError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === "AbortError" || e?.name === "TimeoutError") {
+    return `timed out after ${timeoutMs} ms`;
+  }
+  return String(e?.cause?.code ?? e?.cause?.message ?? e?.message ?? "request failed").slice(0, 80);
+}
+
+/** Reads at most `max` bytes of a body, then stops the transfer; reports whether more came. */
+async function readCapped(
+  res: Response,
+  max: number,
+): Promise<{ text: string; truncated: boolean }> {
+  if (!res.body) return { text: "", truncated: false };
+  if (max <= 0) {
+    await res.body.cancel().catch(() => undefined);
+    return { text: "", truncated: false };
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Bounded: each read adds at least one byte, and reading stops past `max`.
+  while (size <= max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  const truncated = size > max;
+  if (truncated) await reader.cancel().catch(() => undefined);
+  return { text: Buffer.concat(chunks).subarray(0, max).toString("utf8"), truncated };
+}
 
 /**
- * Settings from the environment: `PEGASUS_HTTP_ATTEMPTS`, `PEGASUS_HTTP_TIMEOUT_MS`,
- * `PEGASUS_HTTP_RETRY_BASE_MS`, `PEGASUS_HTTP_RETRY_MAX_MS`, `PEGASUS_HTTP_RETRY_AFTER_MAX_MS`,
- * `PEGASUS_HTTP_DELAY_SCALE`; anything unset or malformed keeps its default.
+ * Sends one request and reads its answer within `timeoutMs` (`AbortSignal.timeout` covers the
+ * body read too). Never throws for a network problem: a missing answer is `status: null` with the
+ * reason in `error`.
  */
-export function httpSettings(
-  env: Record<string, string | undefined> = process.env,
-  overrides: Partial<HttpSettings> = {},
-): HttpSettings {
-  return {
-    attempts: Math.min(10, Math.floor(num(env.PEGASUS_HTTP_ATTEMPTS, 4, 1))),
-    timeoutMs: num(env.PEGASUS_HTTP_TIMEOUT_MS, 30_000, 1),
-    baseDelayMs: num(env.PEGASUS_HTTP_RETRY_BASE_MS, 500, 0),
-    maxDelayMs: num(env.PEGASUS_HTTP_RETRY_MAX_MS, 5_000, 0),
-    maxRetryAfterMs: num(env.PEGASUS_HTTP_RETRY_AFTER_MAX_MS, 60_000, 0),
-    delayScale: num(env.PEGASUS_HTTP_DELAY_SCALE, 1, 0),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random,
-    now: Date.now,
-    ...overrides,
-  };
+export async function sendRequest(req: SendRequest): Promise<SendResult> {
+  const none = { text: "", json: undefined, isJson: false, truncated: false };
+  try {
+    const res = await fetch(req.url, {
+      method: req.method.toUpperCase(),
+      headers: {
+        accept: "application/json",
+        ...(req.body === undefined ? {} : { "content-type": "application/json" }),
+        ...req.headers,
+      },
+      body: req.body,
+      redirect: req.redirect ?? "manual",
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+    const { text, truncated } = await readCapped(res, req.maxBodyBytes ?? MAX_BODY_BYTES);
+    let json: unknown = undefined;
+    let isJson = false;
+    if (text.length > 0 && !truncated) {
+      try {
+        json = JSON.parse(text);
+        isJson = true;
+      } catch {
+        isJson = false;
+      }
+    }
+    const result = { text, json, isJson, truncated };
+    const answer = { status: res.status, statusText: res.statusText, headers: res.headers };
+    return { ...answer, ...result, error: null, timedOut: false };
+  } catch (err) {
+    const error = fetchError(err, req.timeoutMs);
+    const timedOut = error.startsWith("timed out");
+    return { status: null, statusText: "", headers: null, ...none, error, timedOut };
+  }
 }
 
 /** One API call. */
@@ -119,37 +185,6 @@ export function scrub(text: string, redact: string[]): string {
   return out;
 }
 
-/**
- * The wait a 429/503 answer asks for, in ms, or undefined when it names none. Reads `Retry-After`
- * (seconds or an HTTP date; Fly and Railway), and Render's `Ratelimit-Reset`, whose unit is
- * UNCONFIRMED (specs/PLATFORM_APIS.md §1: documented as epoch seconds, exemplified as `45`): a
- * value above one billion is taken as epoch seconds, anything smaller as seconds from now.
- * Railway's `X-RateLimit-Reset` is only read when no `Retry-After` came with it.
- */
-export function requestedWaitMs(headers: Headers, now: number): number | undefined {
-  const retryAfter = headers.get("retry-after");
-  if (retryAfter !== null && retryAfter.trim() !== "") {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const at = Date.parse(retryAfter);
-    if (Number.isFinite(at)) return Math.max(0, at - now);
-  }
-  for (const name of ["ratelimit-reset", "x-ratelimit-reset"]) {
-    const raw = headers.get(name);
-    if (raw === null || raw.trim() === "") continue;
-    const n = Number(raw);
-    if (!Number.isFinite(n)) continue;
-    return Math.max(0, n > 1e9 ? n * 1000 - now : n * 1000);
-  }
-  return undefined;
-}
-
-/** Full-jitter exponential backoff for retry number `retry` (1-based). */
-export function backoffMs(retry: number, s: HttpSettings): number {
-  const ceiling = Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(s.random() * ceiling);
-}
-
 /** The message a platform put in its error body: Render `message`, Fly `error`, GraphQL `errors`. */
 export function platformMessage(body: unknown): string | undefined {
   if (typeof body === "string") return body.trim().slice(0, 300) || undefined;
@@ -168,6 +203,9 @@ export function platformMessage(body: unknown): string | undefined {
 }
 
 const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
+
+/** The largest API answer `callApi` reads; a longer one fails instead of being half-read. */
+const MAX_API_BODY_BYTES = 16 * MAX_BODY_BYTES;
 
 /**
  * Sends one request with bounded retries. Returns the response for 2xx and `allow`ed statuses;
@@ -188,66 +226,51 @@ export async function callApi(req: ApiRequest, s: HttpSettings): Promise<ApiResp
   };
   let lastProblem = "";
   for (let attempt = 1; attempt <= s.attempts; attempt++) {
-    let res: Response | undefined;
-    let body: unknown;
-    let transportError: string | undefined;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), s.timeoutMs);
-    try {
-      res = await fetch(req.url, {
-        method,
-        headers: {
-          accept: "application/json",
-          ...(req.body === undefined ? {} : { "content-type": "application/json" }),
-          ...req.headers,
-        },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: controller.signal,
-      });
-      const text = await res.text();
-      if (text.length > 0) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = text;
-        }
-      }
-    } catch (err) {
-      transportError = controller.signal.aborted
-        ? `timed out after ${s.timeoutMs} ms`
-        : `failed to connect (${(err as Error).name})`;
-    } finally {
-      clearTimeout(timer);
-    }
+    const r = await sendRequest({
+      method,
+      url: req.url,
+      headers: req.headers,
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      timeoutMs: s.timeoutMs,
+      // The platform APIs answer at their own URLs; a redirect to a proxy or a new host is followed.
+      redirect: "follow",
+      maxBodyBytes: MAX_API_BODY_BYTES,
+    });
 
-    if (transportError !== undefined || !res) {
-      lastProblem = transportError ?? "got no response";
+    if (r.status === null || !r.headers) {
+      lastProblem = r.timedOut ? (r.error ?? "timed out") : `failed to connect (${r.error})`;
       if (!idempotent) {
         fail(
           `${lastProblem}; not retried because it is not safe to send twice. It may or may not have taken effect: run \`pulumi up\` again.`,
         );
       }
-    } else if (res.ok || (req.allow ?? []).includes(res.status)) {
-      return { status: res.status, headers: res.headers, body };
+    } else if (r.truncated) {
+      fail(`answered with more than ${MAX_API_BODY_BYTES} bytes, more than any answer it needs.`, {
+        status: r.status,
+      });
     } else {
-      const message = platformMessage(body) ?? res.statusText ?? "";
-      if (!RETRYABLE_STATUS(res.status)) {
-        const unauthorized = res.status === 401 || res.status === 403;
+      const body = r.isJson ? r.json : r.text.length > 0 ? r.text : undefined;
+      if ((r.status >= 200 && r.status < 300) || (req.allow ?? []).includes(r.status)) {
+        return { status: r.status, headers: r.headers, body };
+      }
+      const message = platformMessage(body) ?? r.statusText;
+      if (!RETRYABLE_STATUS(r.status)) {
+        const unauthorized = r.status === 401 || r.status === 403;
         const hint =
           unauthorized && req.credentialEnv
             ? ` Check ${req.credentialEnv}: it must be a valid token with access to this resource.`
             : "";
-        fail(`answered HTTP ${res.status}: ${message}.${hint}`, {
-          status: res.status,
+        fail(`answered HTTP ${r.status}: ${message}.${hint}`, {
+          status: r.status,
           unauthorized,
         });
       }
-      lastProblem = `answered HTTP ${res.status}: ${message}`;
-      const asked = requestedWaitMs(res.headers, s.now());
+      lastProblem = `answered HTTP ${r.status}: ${message}`;
+      const asked = requestedWaitMs(r.headers, s.now());
       if (asked !== undefined && asked > s.maxRetryAfterMs) {
         fail(
           `${lastProblem}; the platform asks to wait ${Math.ceil(asked / 1000)} s, longer than this run waits (${Math.ceil(s.maxRetryAfterMs / 1000)} s). Run \`pulumi up\` again later.`,
-          { status: res.status },
+          { status: r.status },
         );
       }
       if (attempt < s.attempts) {
@@ -258,7 +281,7 @@ export async function callApi(req: ApiRequest, s: HttpSettings): Promise<ApiResp
         await s.sleep(wait * s.delayScale);
         continue;
       }
-      fail(`${lastProblem} (gave up after ${s.attempts} attempts).`, { status: res.status });
+      fail(`${lastProblem} (gave up after ${s.attempts} attempts).`, { status: r.status });
     }
     if (attempt < s.attempts) await s.sleep(backoffMs(attempt, s) * s.delayScale);
   }

@@ -2,9 +2,14 @@
  * Polling a service's readiness endpoint, shared by `pegasus-secrets verify` and the readiness gate
  * that `pulumi up` runs between production services.
  *
- * This module imports nothing and uses only Node's globals (`fetch`, `AbortController`, timers):
- * the gate's dynamic provider is serialized with it, and must carry no module state and no secret.
+ * Each attempt is one `sendRequest` of the HTTP core (`./http`): a deadline, no redirect followed,
+ * the body discarded unread. Nothing here imports the project or the SDK, and nothing keeps module
+ * state: the gate's dynamic provider is serialized with it and must carry no secret.
  */
+import { fetchError, sendRequest } from "./http";
+
+/** Why a request got no answer (re-exported for the CLI's smoke steps). */
+export { fetchError };
 
 /** How to poll one endpoint. Every bound is explicit: nothing here can loop or wait forever. */
 export interface ReadinessOptions {
@@ -41,36 +46,20 @@ export function safeUrl(url: string): string {
   }
 }
 
-/** Why a fetch failed, in a few words: the error code, or a timeout. */
-export function fetchError(err: unknown, requestTimeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === "AbortError" || e?.name === "TimeoutError") {
-    return `timed out after ${requestTimeoutMs} ms`;
-  }
-  return String(e?.cause?.code ?? e?.cause?.message ?? e?.message ?? "request failed").slice(0, 80);
-}
-
 /** One bounded request. The body is discarded unread. */
 async function probe(
   url: string,
   requestTimeoutMs: number,
 ): Promise<{ status: number | null; error: string | null }> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), requestTimeoutMs);
-  try {
-    const res = await fetch(url, {
-      method: "GET",
-      redirect: "manual",
-      headers: { accept: "application/json, text/plain;q=0.9" },
-      signal: controller.signal,
-    });
-    await res.body?.cancel().catch(() => undefined);
-    return { status: res.status, error: null };
-  } catch (err) {
-    return { status: null, error: fetchError(err, requestTimeoutMs) };
-  } finally {
-    clearTimeout(timer);
-  }
+  const r = await sendRequest({
+    method: "GET",
+    url,
+    headers: { accept: "application/json, text/plain;q=0.9" },
+    timeoutMs: requestTimeoutMs,
+    redirect: "manual",
+    maxBodyBytes: 0,
+  });
+  return { status: r.status, error: r.error };
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConsumerDelivery, DeliveredSecret } from "../../model";
-import { FlyAppSecrets } from "./flyAppSecrets";
-import { RailwayVariables } from "./railwayVariables";
-import { RenderEnvGroup } from "./renderEnvGroup";
+import { FlyAppSecrets } from "./fly";
+import { RailwayVariables } from "./railway";
+import { RenderEnvGroup } from "./render";
 
 /** One platform delivery as declared: the model row and its component. */
 export interface DeclaredDelivery {

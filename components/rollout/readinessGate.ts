@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describeReadiness, safeUrl, waitUntilReady } from "../../lib/readiness";
-
-/** What the engine sends for an input that is not known yet (a preview). Never treat it as a value. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// What the engine sends for an input that is not known yet (a preview): never treat it as a value.
+import { UNKNOWN } from "../delivery/wire";
 
 /** The inputs the gate's provider works on: all plain, none secret. */
 interface GateInputs {
@@ -61,8 +60,9 @@ async function gate(inputs: GateInputs): Promise<Record<string, unknown>> {
 }
 
 /**
- * The gate's dynamic provider. It closes over nothing but the pure functions of `./readiness`
- * (serialized with it) and Node globals: no config, no credentials, no secret.
+ * The gate's dynamic provider. It closes over nothing but the pure functions of `lib/readiness.ts`
+ * and `lib/http.ts`, the wire constants (serialized with it) and Node globals: no config, no
+ * credentials, no secret.
  */
 export const readinessProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: unknown, news: Record<string, unknown>) {

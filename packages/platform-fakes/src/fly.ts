@@ -208,6 +208,17 @@ export class FakeFly extends OpenApiFakeServer {
     for (const seed of options.machines ?? []) this.addMachine(name, seed);
   }
 
+  /** Whether the app exists. */
+  hasApp(name: string): boolean {
+    return this.apps.has(name);
+  }
+
+  /** Someone destroys the app (`fly apps destroy`): its secrets and machines go with it. */
+  removeApp(name: string): void {
+    this.app(name);
+    this.apps.delete(name);
+  }
+
   /** Adds a machine running the app's current secrets; returns its id. */
   addMachine(appName: string, seed: FlyMachineSeed): string {
     const app = this.app(appName);

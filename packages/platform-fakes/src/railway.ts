@@ -277,6 +277,18 @@ export class FakeRailway extends FakeServer<RailwayRequest> {
     });
   }
 
+  /** Someone deletes a service in the dashboard; its variables go with it. */
+  removeService(projectId: string, serviceId: string): void {
+    const project = this.project(projectId);
+    if (!project.services.delete(serviceId)) {
+      throw new Error(`FakeRailway: no service ${serviceId} in ${projectId}`);
+    }
+    for (const key of [...this.variables.keys()]) {
+      if (key.startsWith(`${projectId}|`) && key.endsWith(`|${serviceId}`))
+        this.variables.delete(key);
+    }
+  }
+
   /**
    * Registers a project token (header `Project-Access-Token`) scoped to one environment; returns
    * it (random when not given).

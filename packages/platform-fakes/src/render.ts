@@ -375,6 +375,12 @@ export class FakeRender extends OpenApiFakeServer {
     group.updatedAt = this.now();
   }
 
+  /** A human deletes a group in the dashboard (its variables and links go with it). */
+  deleteEnvGroupOutOfBand(groupId: string): void {
+    this.group(groupId);
+    this.groups.delete(groupId);
+  }
+
   /** Service-level variables (a copy). */
   serviceEnvVars(serviceId: string): Record<string, string> {
     return Object.fromEntries(this.service(serviceId).envVars);

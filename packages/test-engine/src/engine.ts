@@ -25,24 +25,25 @@ import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as YAML from "yaml";
 
 // ------------------------------------------------------------------------------------------------
 // Wire values: how Pulumi encodes secrets, unknowns, outputs and resource references inside a
-// protobuf Struct. These are the constants of `@pulumi/pulumi/runtime/rpc` and the engine's
-// `resource/sig` package; they are part of the wire protocol and never change.
+// protobuf Struct. These are the SDK's own constants (`@pulumi/pulumi/runtime/rpc`, matching the
+// engine's `resource/sig` package), under the names this harness uses.
 // ------------------------------------------------------------------------------------------------
 
 /** Key that marks an object as a special Pulumi value. */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SIG_KEY = rpc.specialSigKey;
 /** Signature of a secret: `{[SIG_KEY]: SECRET_SIG, value}`. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SECRET_SIG = rpc.specialSecretSig;
 /** Signature of an output value: `{[SIG_KEY]: OUTPUT_VALUE_SIG, value?, secret?, dependencies?}`. */
-export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+export const OUTPUT_VALUE_SIG = rpc.specialOutputValueSig;
 /** Signature of a resource reference: `{[SIG_KEY]: RESOURCE_REF_SIG, urn, id?, packageVersion?}`. */
-export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+export const RESOURCE_REF_SIG = rpc.specialResourceSig;
 /** The string that stands for a value not known until apply time (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = rpc.unknownValue;
 
 /** A Pulumi secret as it travels on the wire. */
 export interface SecretValue {

@@ -14,12 +14,13 @@ import {
   ProviderError,
   startDynamicProviderHost,
 } from "@pegasus-secrets/test-engine";
-import { isSecret, Registration, runProgram, secret, UNKNOWN } from "@pegasus-secrets/test-engine";
+import { isSecret, Registration, runProgram, secret } from "@pegasus-secrets/test-engine";
 import { FakeFly } from "@pegasus-secrets/platform-fakes";
 import { FakeRailway } from "@pegasus-secrets/platform-fakes";
 import { FakeRender } from "@pegasus-secrets/platform-fakes";
-import { PROJECT_DIR } from "../helpers";
-import { FAST_HTTP, nonSecretJson, value } from "./kit";
+import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
+import { PROJECT_DIR } from "../../helpers";
+import { FAST_HTTP, nonSecretJson, value } from "../platforms/kit";
 
 const FIXTURE = path.join(__dirname, "fixtures", "program");
 const PROJECT = "pegasus-platforms-fixture";
@@ -213,6 +214,19 @@ describe("platform providers through the SDK's loader and dynamic-provider host"
       };
       const previewDiff = await host.diff(created.id, urn, state, previewNews, { preview: true });
       expect(previewDiff.changes).toBe("some");
+      // Preview: a whole map not known yet passes check and is an update; nothing is sent.
+      const requestsBefore = render.requests.length + fly.requests.length + railway.requests.length;
+      for (const map of ["secrets", "vars"]) {
+        const news = { ...inputs, [map]: UNKNOWN };
+        const previewCheck = await host.check(urn, state, news, { preview: true });
+        expect(previewCheck.failures).toEqual([]);
+        expect(previewCheck.inputs[map]).toBe(UNKNOWN);
+        const d = await host.diff(created.id, urn, state, previewCheck.inputs, { preview: true });
+        expect(d.changes).toBe("some");
+      }
+      expect(render.requests.length + fly.requests.length + railway.requests.length).toBe(
+        requestsBefore,
+      );
 
       // Refresh sees a value someone changed; the next update restores it.
       setOutOfBand(p, "DATABASE_URL", value());

@@ -1,13 +1,15 @@
-/** The shared diff and hashing of the platform providers, as pure functions. */
+/** What a delivery keeps in state and how a change is computed from it, as pure functions. */
 import {
+  checkDeliveryInputs,
   diffDelivery,
   DeliveryState,
   keyedHash,
   newHashKey,
-  UNKNOWN,
-  wireSecret,
-} from "../../components/platforms/providerKit";
-import { value } from "./kit";
+  ownedAfter,
+  stateFromPlatform,
+} from "../../../components/delivery/state";
+import { UNKNOWN, wireSecret } from "../../../components/delivery/wire";
+import { value } from "../platforms/kit";
 
 const hashKey = newHashKey();
 const a = value();
@@ -72,5 +74,65 @@ describe("diffDelivery", () => {
     expect(keyedHash(hashKey, "A", a)).not.toBe(keyedHash(newHashKey(), "A", a));
     expect(keyedHash(hashKey, "A", a)).not.toBe(keyedHash(hashKey, "B", a));
     expect(keyedHash(hashKey, "A", a)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("stateFromPlatform", () => {
+  it("keeps keyed hashes of the owned secret keys and the plain values, only for keys the platform holds", () => {
+    const held = { A: a, DIR: "/srv", THEIRS: value() };
+    expect(stateFromPlatform(hashKey, ["A", "B"], ["DIR", "GONE"], held)).toEqual({
+      hashes: { A: keyedHash(hashKey, "A", a) },
+      vars: { DIR: "/srv" },
+    });
+  });
+});
+
+describe("ownedAfter", () => {
+  const before = { secretKeys: ["A", "B"], plainKeys: ["DIR", "OLD"] };
+  const wanted = {
+    secrets: { A: a, DIR: value() },
+    vars: { NEW: "/x" },
+    activation: "deploy",
+    adopt: false,
+  };
+  it("owns exactly the desired keys once a run is done", () => {
+    expect(ownedAfter(before, wanted, new Set(), true)).toEqual({
+      secretKeys: ["A", "DIR"],
+      plainKeys: ["NEW"],
+    });
+  });
+  it("keeps every key it may still have to write or remove when a run stops part-way", () => {
+    expect(ownedAfter(before, wanted, new Set(), false)).toEqual({
+      secretKeys: ["A", "B", "DIR"],
+      plainKeys: ["NEW", "OLD"],
+    });
+    // B was removed and DIR written as a secret: both are settled.
+    expect(ownedAfter(before, wanted, new Set(["B", "DIR"]), false)).toEqual({
+      secretKeys: ["A", "DIR"],
+      plainKeys: ["NEW", "OLD"],
+    });
+    expect(ownedAfter(undefined, wanted, new Set(), false)).toEqual({
+      secretKeys: ["A", "DIR"],
+      plainKeys: ["NEW"],
+    });
+  });
+});
+
+describe("checkDeliveryInputs", () => {
+  const re = /^[A-Z_][A-Z0-9_]*$/;
+  it("names each bad variable name and each key that is both plain and secret", () => {
+    expect(
+      checkDeliveryInputs({ vars: { "bad-name": "x", BOTH: "y" }, secrets: { BOTH: a } }, re),
+    ).toEqual([
+      { property: "vars.bad-name", reason: '"bad-name" is not a valid variable name' },
+      { property: "secrets.BOTH", reason: '"BOTH" is both plain and secret' },
+    ]);
+  });
+  it("refuses a map that is not a map, and lets a whole map unknown in a preview through", () => {
+    expect(checkDeliveryInputs({ vars: ["A"], secrets: { A: a } }, re)).toEqual([
+      { property: "vars", reason: "must be a map of names to strings" },
+    ]);
+    expect(checkDeliveryInputs({ vars: UNKNOWN, secrets: UNKNOWN }, re)).toEqual([]);
+    expect(checkDeliveryInputs({ vars: { DIR: "/srv" }, secrets: UNKNOWN }, re)).toEqual([]);
   });
 });

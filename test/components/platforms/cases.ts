@@ -1,13 +1,14 @@
 /**
  * One "case" per platform: its fake, a fresh destination per test, how to read what the platform
- * holds, and what a create, a rotation and an activation cost in requests. `lifecycle.spec.ts`
- * runs the same lifecycle and faults against all three, so the platforms cannot drift apart.
+ * holds, and what a create, a rotation and an activation cost in requests. The delivery engine's
+ * specs (test/components/delivery) run the same lifecycle and faults against all three, so the
+ * platforms cannot drift apart.
  */
 import { randomBytes, randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { flyProvider } from "../../components/platforms/flyAppSecrets";
-import { railwayProvider } from "../../components/platforms/railwayVariables";
-import { renderProvider } from "../../components/platforms/renderEnvGroup";
+import { flyProvider } from "../../../components/platforms/fly";
+import { railwayProvider } from "../../../components/platforms/railway";
+import { renderProvider } from "../../../components/platforms/render";
 import type { FaultMatch, LoggedRequest } from "@pegasus-secrets/platform-fakes";
 import { FakeFly } from "@pegasus-secrets/platform-fakes";
 import { FakeRailway } from "@pegasus-secrets/platform-fakes";
@@ -46,6 +47,10 @@ export interface PlatformCase {
   platformValues(dest: Dest, held: Held | undefined): Record<string, string>;
   /** Someone else changes or removes a key at the destination. */
   setOutOfBand(dest: Dest, held: Held | undefined, key: string, value: string | undefined): void;
+  /** Someone deletes the destination outside Pulumi (the Render group, the Fly app, the Railway service). */
+  removeDest(dest: Dest, held: Held): void;
+  /** Someone recreates the destination the stack does not create itself (Fly app, Railway service). */
+  restoreDest(dest: Dest): void;
   /** Activations recorded at the destination (deploys, machine updates, redeploys). */
   activations(dest: Dest): number;
   /** How many activation requests one activation of this destination takes. */
@@ -65,7 +70,7 @@ export interface PlatformCase {
 }
 
 /** Render: one env group per test, linked to one web service. */
-export function renderCase(): PlatformCase {
+export function renderCase(): PlatformCase & { fake: FakeRender } {
   const fake = new FakeRender();
   return {
     platform: "render",
@@ -99,6 +104,8 @@ export function renderCase(): PlatformCase {
       if (ids.length === 0) ids = [fake.seedEnvGroup({ name: dest.name })];
       fake.setVarOutOfBand(ids[0], key, v);
     },
+    removeDest: (_dest, held) => fake.deleteEnvGroupOutOfBand(held.id),
+    restoreDest: () => undefined,
     activations: (dest) => fake.deploysFor(dest.serviceId).length,
     activationsPerRun: 1,
     isWrite: (r) => r.method !== "GET",
@@ -114,8 +121,17 @@ export function renderCase(): PlatformCase {
 }
 
 /** Fly.io: one app per test, with a running and a stopped machine. */
-export function flyCase(): PlatformCase {
+export function flyCase(): PlatformCase & { fake: FakeFly } {
   const fake = new FakeFly();
+  const addApp = (app: string) => {
+    const config = { image: "registry.example/pegasus:1", env: { PORT: "8080" } };
+    fake.addApp(app, {
+      machines: [
+        { id: `m1${hex(6)}`, config, state: "started" },
+        { id: `m2${hex(6)}`, config, state: "stopped" },
+      ],
+    });
+  };
   return {
     platform: "fly",
     provider: flyProvider,
@@ -126,13 +142,7 @@ export function flyCase(): PlatformCase {
     env: () => ({ FLY_API_URL: fake.url, FLY_API_TOKEN: fake.token }),
     newDest: () => {
       const app = `pegasus-test-${hex(4)}`;
-      const config = { image: "registry.example/pegasus:1", env: { PORT: "8080" } };
-      fake.addApp(app, {
-        machines: [
-          { id: `m1${hex(6)}`, config, state: "started" },
-          { id: `m2${hex(6)}`, config, state: "stopped" },
-        ],
-      });
+      addApp(app);
       return { app };
     },
     inputs: (dest, secrets, vars, extra = {}) => ({
@@ -144,10 +154,14 @@ export function flyCase(): PlatformCase {
       ...extra,
     }),
     platformValues: (dest) =>
-      Object.fromEntries(
-        fake.secretNames(dest.app).map((n) => [n, fake.secretValue(dest.app, n)!]),
-      ),
+      fake.hasApp(dest.app)
+        ? Object.fromEntries(
+            fake.secretNames(dest.app).map((n) => [n, fake.secretValue(dest.app, n)!]),
+          )
+        : {},
     setOutOfBand: (dest, _held, key, v) => fake.setSecretOutOfBand(dest.app, key, v),
+    removeDest: (dest) => fake.removeApp(dest.app),
+    restoreDest: (dest) => addApp(dest.app),
     activations: (dest) => fake.machineUpdates(dest.app).length,
     activationsPerRun: 2,
     isWrite: (r) => r.method !== "GET",
@@ -160,13 +174,19 @@ export function flyCase(): PlatformCase {
 }
 
 /** Railway: one project with one service per test. */
-export function railwayCase(): PlatformCase {
+export function railwayCase(): PlatformCase & { fake: FakeRailway } {
   const fake = new FakeRailway();
   const scopeOf = (dest: Dest) => ({
     projectId: dest.projectId,
     environmentId: dest.environmentId,
     serviceId: dest.serviceId,
   });
+  const addProject = (dest: Dest) =>
+    fake.addProject({
+      id: dest.projectId,
+      environments: [{ id: dest.environmentId, name: "staging" }],
+      services: [{ id: dest.serviceId, name: "api" }],
+    });
   return {
     platform: "railway",
     provider: railwayProvider,
@@ -181,11 +201,7 @@ export function railwayCase(): PlatformCase {
         environmentId: randomUUID(),
         serviceId: randomUUID(),
       };
-      fake.addProject({
-        id: dest.projectId,
-        environments: [{ id: dest.environmentId, name: "staging" }],
-        services: [{ id: dest.serviceId, name: "api" }],
-      });
+      addProject(dest);
       fake.seedDeployment(scopeOf(dest));
       return dest;
     },
@@ -199,6 +215,8 @@ export function railwayCase(): PlatformCase {
     }),
     platformValues: (dest) => fake.variablesOf(scopeOf(dest)),
     setOutOfBand: (dest, _held, key, v) => fake.setVariableOutOfBand(scopeOf(dest), key, v),
+    removeDest: (dest) => fake.removeService(dest.projectId, dest.serviceId),
+    restoreDest: (dest) => addProject(dest),
     activations: (dest) =>
       fake.deploymentsFor(dest.serviceId).filter((d) => d.trigger !== "seed").length,
     activationsPerRun: 1,
@@ -220,4 +238,60 @@ export async function startCase(c: PlatformCase): Promise<() => Promise<void>> {
     restore();
     await c.stop();
   };
+}
+
+/** What a platform spec body gets: the case, and counters over the requests its fake logged. */
+export interface CaseContext {
+  c: PlatformCase;
+  count(pred: (r: LoggedRequest) => boolean): number;
+  opCount(operation: string): number;
+}
+
+const context = (c: PlatformCase): CaseContext => {
+  const count = (pred: (r: LoggedRequest) => boolean) => c.fake.requests.filter(pred).length;
+  return { c, count, opCount: (op) => count((r) => r.operation === op) };
+};
+
+/**
+ * Declares `body` once per platform, each against its own fake, started before and stopped after.
+ * The log and faults are cleared before each test, and after each one every request it sent must
+ * have matched the platform's contract.
+ */
+export function eachPlatform(title: string, body: (ctx: CaseContext) => void): void {
+  const cases: [string, () => PlatformCase][] = [
+    ["render", renderCase],
+    ["fly", flyCase],
+    ["railway", railwayCase],
+  ];
+  describe.each(cases)(`%s: ${title}`, (_name, make) => {
+    const c = make();
+    let stop: () => Promise<void>;
+    beforeAll(async () => {
+      stop = await startCase(c);
+    });
+    afterAll(() => stop());
+    beforeEach(() => {
+      c.fake.clearLog();
+      c.fake.clearFaults();
+    });
+    afterEach(() => {
+      expect(c.fake.violations).toEqual([]);
+    });
+    body(context(c));
+  });
+}
+
+/** Runs `fn` against a fresh case of one platform, its fake started for the test and stopped after. */
+export async function withCase<T extends PlatformCase>(
+  make: () => T,
+  fn: (c: T, ctx: CaseContext) => Promise<void>,
+): Promise<void> {
+  const c = make();
+  const stop = await startCase(c);
+  try {
+    await fn(c, context(c));
+    expect(c.fake.violations).toEqual([]);
+  } finally {
+    await stop();
+  }
 }

@@ -3,17 +3,22 @@
  * URL, canary token, fast HTTP timing), generated values, and an in-process driver that calls a
  * dynamic provider in the engine's order (check, diff, create/update/delete, read).
  *
- * The in-process driver exercises the providers' logic against the fakes quickly; `host.spec.ts`
- * runs the same providers serialized, through the SDK's real dynamic-provider host.
+ * The in-process driver exercises the providers' logic against the fakes quickly;
+ * `test/components/delivery/provider.host.spec.ts` runs the same providers serialized, through the
+ * SDK's real dynamic-provider host.
  */
 import { randomBytes } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { reveal, SECRET_SIG, SIG_KEY } from "../../components/platforms/providerKit";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { reveal } from "../../../components/delivery/wire";
 import type { LoggedRequest } from "@pegasus-secrets/platform-fakes";
 
-/** HTTP timing for tests: a hung request gives up after 300 ms, waits shrink 1000-fold. */
+/**
+ * HTTP timing for tests: waits shrink 1000-fold; a request may take 2 s (the fakes answer in
+ * milliseconds, but a loaded machine can stall one). The hung-request test sets a shorter timeout.
+ */
 export const FAST_HTTP: Record<string, string> = {
-  PEGASUS_HTTP_TIMEOUT_MS: "300",
+  PEGASUS_HTTP_TIMEOUT_MS: "2000",
   PEGASUS_HTTP_RETRY_BASE_MS: "2",
   PEGASUS_HTTP_RETRY_MAX_MS: "10",
   PEGASUS_HTTP_DELAY_SCALE: "0.001",
@@ -143,7 +148,9 @@ export const writes = (requests: LoggedRequest[]): LoggedRequest[] =>
 
 /** True if `v` is a wire secret. */
 export const isWireSecret = (v: unknown): boolean =>
-  typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+  typeof v === "object" &&
+  v !== null &&
+  (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
 
 /** Everything in `outs` that is not wrapped as secret, as JSON: where no value may appear. */
 export function nonSecretJson(outs: Record<string, unknown>): string {
