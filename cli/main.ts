@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../model";
-import { CliContext, defaultContext } from "./context";
+import { CliContext, defaultContext } from "./shared/context";
 import * as plan from "./commands/plan";
 import * as envLocal from "./commands/envLocal";
 import * as policyCheck from "./commands/policyCheck";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { Command } from "commander";
 import { AccessDiffReport, diffStack, renderMarkdown } from "../accessDiff";
-import { CliContext, print } from "../context";
+import { CliContext, print } from "../shared/context";
 import { checkoutRevision, limited, PlanOutcome, runPlan, stacksIn } from "../planProcess";
 import { passes, policyResult } from "../policyCheck";
 import { managesAuditConfig } from "./policyCheck";

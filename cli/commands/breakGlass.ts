@@ -2,7 +2,7 @@ import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { configSetCommands, STACKS } from "../../model";
-import { CliContext } from "../context";
+import { CliContext } from "../shared/context";
 import { checkIncident, checkOperator, checkText, ops, utc } from "../ops/context";
 import { FollowUp, restartFollowUps, shellLine, writeIncident } from "../ops/breakGlass";
 import { FREEZE_FILE, writeFreeze } from "../ops/freeze";

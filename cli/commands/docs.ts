@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { CATALOG } from "../../catalog";
-import { CliContext, print } from "../context";
+import { writeFileAtomic } from "../shared/atomicWrite";
+import { CliContext, print } from "../shared/context";
 import { MATRIX_COMMAND, MATRIX_FILE, renderOwnershipMatrix } from "../ownershipMatrix";
 
 /** `docs`: writes the ownership matrix generated from the catalog; `--check` only compares. */
@@ -29,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, want);
+      writeFileAtomic(file, want);
       print(`Wrote ${MATRIX_FILE} from the catalog.`);
     });
 }

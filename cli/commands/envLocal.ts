@@ -1,11 +1,11 @@
 import { spawnSync } from "child_process";
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { Command } from "commander";
 import { CATALOG, CatalogEntry } from "../../catalog";
 import { buildModel } from "../../model";
-import { CliContext, print } from "../context";
+import { writeFileAtomic } from "../shared/atomicWrite";
+import { CliContext, print } from "../shared/context";
 import {
   EXAMPLE_COMMAND,
   LocalEnvReport,
@@ -69,7 +69,7 @@ export function writeLocalEnv(opts: WriteLocalEnvOptions): WriteLocalEnvResult {
   const mode = stat ? stat.mode & 0o777 : undefined;
   const modeWas = mode !== undefined && mode !== LOCAL_MODE ? mode : undefined;
   const written = text !== before;
-  if (written) writeAtomic(file, text, LOCAL_MODE);
+  if (written) writeFileAtomic(file, text, { mode: LOCAL_MODE });
   else if (modeWas !== undefined) fs.chmodSync(file, LOCAL_MODE);
   return { file, scope, created: stat === undefined, written, modeWas, report };
 }
@@ -99,7 +99,7 @@ export function writeExample(opts: WriteExampleOptions): { file: string; changed
     return { file, changed };
   }
   // A committed, public file: ordinary permissions.
-  if (changed) writeAtomic(file, text, 0o644);
+  if (changed) writeFileAtomic(file, text, { mode: 0o644 });
   return { file, changed };
 }
 
@@ -263,30 +263,4 @@ function stagingPlain(projectDir: string, catalog: CatalogEntry[]): Record<strin
   return Object.fromEntries(
     model.plain.filter((p) => kinds.get(p.variable) !== "path").map((p) => [p.variable, p.value]),
   );
-}
-
-/**
- * Writes `text` to `file` atomically: a temporary file beside it with `mode` from the start, then a
- * rename over the target (which also replaces a wrongly-permissioned old file). A failure removes the
- * temporary file and leaves the target as it was.
- */
-function writeAtomic(file: string, text: string, mode: number): void {
-  const tmp = path.join(
-    path.dirname(file),
-    `${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
-  );
-  try {
-    const fd = fs.openSync(tmp, "wx", mode);
-    try {
-      fs.fchmodSync(fd, mode); // the umask may have narrowed or (for 0644) be irrelevant; be exact
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
 }

@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import * as fs from "fs";
 import * as path from "path";
-import { CliContext } from "../context";
+import { writeFileAtomic } from "../shared/atomicWrite";
+import { CliContext } from "../shared/context";
 import { ops, utc } from "../ops/context";
 import {
   evidenceMarkdown,
@@ -44,7 +45,8 @@ export function register(program: Command, ctx: CliContext): void {
       const now = utc(o.now());
       const file = evidencePath(o.projectDir, now.slice(0, 10), stack);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, evidenceMarkdown(stack, now, proofs, digest), { flag: "wx" });
+      // Never over an earlier record: `evidencePath` picks a new name, and the write refuses one that exists.
+      writeFileAtomic(file, evidenceMarkdown(stack, now, proofs, digest), { exclusive: true });
       const rel = path.relative(o.projectDir, file).split(path.sep).join("/");
       o.out(
         [

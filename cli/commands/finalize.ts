@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { INITIAL_KEEPER } from "../../model";
-import { CliContext } from "../context";
+import { CliContext } from "../shared/context";
 import { checkOperator, checkText, ops, utc } from "../ops/context";
 import { previousVariables, resolveSecret, rotatableSecrets } from "../ops/impact";
 import { FinalizeEntry, LOG_FILE, readLog } from "../ops/log";

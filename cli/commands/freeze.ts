@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { CliContext } from "../context";
+import { CliContext } from "../shared/context";
 import { checkIncident, checkOperator, checkText, ops, utc } from "../ops/context";
 import { describeFreeze, FREEZE_FILE, readFreeze, removeFreeze, writeFreeze } from "../ops/freeze";
 import { appendLog, LOG_FILE } from "../ops/log";

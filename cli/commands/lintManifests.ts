@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { CliContext, print } from "../context";
+import { CliContext, print } from "../shared/context";
 import { lintManifests, lintText } from "../manifests";
 
 /** `lint-manifests <dir>`: the application's deploy manifests against the catalog and the guide. */

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { evaluate } from "../evaluate";
 import { planJson, planText } from "../plan";
-import { CliContext, print } from "../context";
+import { CliContext, print } from "../shared/context";
 
 /** `plan`: the offline plan of one stack, the project's main job (DESIGN.md D7). */
 export function register(program: Command, ctx: CliContext): void {

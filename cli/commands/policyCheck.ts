@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { CliContext, print } from "../context";
+import { CliContext, print } from "../shared/context";
 import { limited, runPlan, stacksIn } from "../planProcess";
 import { passes, policyResult, policyText, StackPolicyResult } from "../policyCheck";
 import { readStackConfig } from "../stackFiles";

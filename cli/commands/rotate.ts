@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { STACKS } from "../../model";
-import { CliContext } from "../context";
+import { CliContext } from "../shared/context";
 import { checkIncident, checkOperator, checkText, ops } from "../ops/context";
 import { impactLines, resolveSecret } from "../ops/impact";
 import { appendLog, LOG_FILE, readLog } from "../ops/log";

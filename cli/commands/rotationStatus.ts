@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { CliContext } from "../context";
+import { CliContext } from "../shared/context";
 import { ops } from "../ops/context";
 import { readLog } from "../ops/log";
 import { loadModel } from "../ops/stackEdit";

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import * as os from "os";
-import { CliContext } from "../context";
+import { CliContext } from "../shared/context";
 import { checkOperator, ops, utc } from "../ops/context";
 import {
   appendLog,

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Model, planDeliveries } from "../../model";
+import { writeFileAtomic } from "../shared/atomicWrite";
 import { RUNTIME_SERVICES } from "../../model/runbookConfig";
 import { list } from "./impact";
 import { LOG_FILE, RotateEntry } from "./log";
@@ -189,7 +190,7 @@ export function writeIncident(
     fs.appendFileSync(file, `\n${section}`);
     return { file, created: false };
   }
-  fs.writeFileSync(
+  writeFileAtomic(
     file,
     [
       `# Incident ${i.incident}: secret exposure`,
@@ -198,6 +199,7 @@ export function writeIncident(
       "",
       section,
     ].join("\n"),
+    { exclusive: true },
   );
   return { file, created: true };
 }

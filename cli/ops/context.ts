@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { CliContext, print } from "../context";
+import { CliContext, output } from "../shared/context";
 import type { EvaluateOptions, Evaluation } from "../evaluate";
 
 /** Runs one command of a printed runbook step (`pulumi up`, a restart, `verify`) and returns its exit code. */
@@ -15,8 +15,6 @@ export interface OpsContext extends CliContext {
   now?: () => Date;
   /** Runs commands for `break-glass --run`. Default: spawn without a shell, inheriting the terminal. */
   exec?: Executor;
-  /** Standard output. */
-  out?: (text: string) => void;
   /** The offline evaluation (`evidence` reads the plan). Default: `cli/evaluate.ts` on the project. */
   evaluate?: (opts: EvaluateOptions) => Promise<Evaluation>;
   /** Environment for `${env:NAME}` references in smoke headers. Default: `process.env`. */
@@ -83,7 +81,7 @@ export const ops = (ctx: CliContext): Ops => {
     projectDir: path.resolve(c.projectDir),
     now: c.now ?? (() => new Date()),
     exec: c.exec ?? spawnExecutor,
-    out: c.out ?? print,
+    out: output(c),
     // Loaded on first use: only `evidence` needs the Pulumi SDK, and the rest of the runbook should not wait for it.
     evaluate:
       c.evaluate ??

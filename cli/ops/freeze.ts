@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { writeFileAtomic } from "../shared/atomicWrite";
 
 /**
  * The deploy freeze marker (guide, break-glass step 1). While `operations/FREEZE` exists, `rotate`
@@ -55,7 +56,7 @@ export function writeFreeze(projectDir: string, f: Freeze): { freeze: Freeze; cr
     }).trimEnd(),
     "",
   ].join("\n");
-  fs.writeFileSync(file, body, { flag: "wx" });
+  writeFileAtomic(file, body, { exclusive: true });
   return { freeze: f, created: true };
 }
 

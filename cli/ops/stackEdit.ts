@@ -5,6 +5,7 @@ import * as path from "path";
 import YAML, { Document, isMap, isScalar, Pair, Scalar, YAMLMap } from "yaml";
 import { CATALOG } from "../../catalog";
 import { buildModel, Model, PROJECT } from "../../model";
+import { writeFileAtomic } from "../shared/atomicWrite";
 import { readStackConfig } from "../stackFiles";
 
 /** The keeper maps the runbook edits. */
@@ -235,17 +236,11 @@ export function writeStackFiles(edits: StackFileEdit[]): void {
   const done: StackFileEdit[] = [];
   try {
     for (const e of edits) {
-      replaceFile(e.file, e.after);
+      writeFileAtomic(e.file, e.after);
       done.push(e);
     }
   } catch (err) {
-    for (const e of done) replaceFile(e.file, e.before);
+    for (const e of done) writeFileAtomic(e.file, e.before);
     throw err;
   }
-}
-
-function replaceFile(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
