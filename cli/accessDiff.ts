@@ -5,15 +5,15 @@
  * needs no credentials and runs on fork PRs. Only names, identities and keepers appear; never a value.
  */
 import { POLICIES, Violation } from "../policy/rules";
-import { PlanLike, PlanOutcome } from "./planProcess";
+import { PlanOutcome, RevisionPlan } from "./plan";
 import { passes, planViolations, StackPolicyResult } from "./policyCheck";
 
 /** Marks the PR comment so CI updates it instead of adding another. */
 export const COMMENT_MARKER = "<!-- pegasus-secrets:access-diff -->";
 
-type Grant = NonNullable<PlanLike["access"]>[number];
-type Delivery = NonNullable<PlanLike["deliveries"]>[number];
-type SecretRow = NonNullable<PlanLike["secrets"]>[number];
+type Grant = NonNullable<RevisionPlan["access"]>[number];
+type Delivery = NonNullable<RevisionPlan["deliveries"]>[number];
+type SecretRow = NonNullable<RevisionPlan["secrets"]>[number];
 
 /** A keeper change: a new value for the variable (DESIGN.md D2). */
 export interface Rotation {
@@ -73,7 +73,7 @@ function setDiff<T>(base: T[], head: T[], key: (t: T) => string): { added: T[]; 
   return { added: head.filter((x) => !b.has(key(x))), removed: base.filter((x) => !h.has(key(x))) };
 }
 
-const planOf = (o: PlanOutcome): PlanLike | null => (o.status === "ok" ? o.plan : null);
+const planOf = (o: PlanOutcome): RevisionPlan | null => (o.status === "ok" ? o.plan : null);
 const status = (o: PlanOutcome): SideStatus =>
   o.status === "failed" ? { status: o.status, reason: o.reason } : { status: o.status };
 
@@ -89,7 +89,7 @@ export function diffStack(
   policy: StackPolicyResult,
   baseManagesAudit = true,
 ): StackDiff {
-  const empty: PlanLike = { stack };
+  const empty: RevisionPlan = { stack };
   const b = base.status === "absent" ? empty : planOf(base);
   const h = head.status === "absent" ? empty : planOf(head);
   const compared = b !== null && h !== null;

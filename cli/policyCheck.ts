@@ -1,5 +1,5 @@
 import { checkStack, DeliveryRow, POLICIES, RuleContext, Violation } from "../policy/rules";
-import { PlanLike, PlanOutcome } from "./planProcess";
+import { PlanOutcome, RevisionPlan } from "./plan";
 
 /** The policy result of one stack, offline. */
 export interface StackPolicyResult {
@@ -18,7 +18,7 @@ export interface StackPolicyResult {
  * or referenced, and every delivery; `managesAuditConfig` comes from the stack file, because a stack
  * that leaves the audit config to another stack simply declares none.
  */
-export function planViolations(plan: PlanLike, managesAuditConfig: boolean): Violation[] {
+export function planViolations(plan: RevisionPlan, managesAuditConfig: boolean): Violation[] {
   const ctx: RuleContext = {
     stack: plan.stack,
     referencedIdentities: (plan.identities ?? []).map((i) => i.email),

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import { Command } from "commander";
 import { AccessDiffReport, diffStack, renderMarkdown } from "../accessDiff";
 import { CliContext, print } from "../shared/context";
-import { checkoutRevision, limited, PlanOutcome, runPlan, stacksIn } from "../planProcess";
+import { checkoutRevision, limited, PlanOutcome, runPlan } from "../plan";
+import { stacksIn } from "../shared/stacks";
 import { passes, policyResult } from "../policyCheck";
 import { managesAuditConfig } from "./policyCheck";
 

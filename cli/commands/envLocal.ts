@@ -15,7 +15,7 @@ import {
   renderExample,
   renderLocalEnv,
 } from "../envFiles";
-import { readStackConfig } from "../stackFiles";
+import { readStackConfig } from "../plan";
 
 const LOCAL_MODE = 0o600;
 

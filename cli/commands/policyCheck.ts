@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { CliContext, print } from "../shared/context";
-import { limited, runPlan, stacksIn } from "../planProcess";
+import { limited, readStackConfig, runPlan } from "../plan";
 import { passes, policyResult, policyText, StackPolicyResult } from "../policyCheck";
-import { readStackConfig } from "../stackFiles";
+import { stacksIn } from "../shared/stacks";
 
 /** Whether the stack file leaves the audit config to another stack (`manageAuditConfig: false`). */
 export function managesAuditConfig(projectDir: string, stack: string): boolean {

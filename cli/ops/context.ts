@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { CliContext, output } from "../shared/context";
-import type { EvaluateOptions, Evaluation } from "../evaluate";
+import type { EvaluateOptions, Evaluation } from "../plan";
 
 /** Runs one command of a printed runbook step (`pulumi up`, a restart, `verify`) and returns its exit code. */
 export type Executor = (command: string[], opts: { cwd: string }) => Promise<number> | number;
@@ -15,7 +15,7 @@ export interface OpsContext extends CliContext {
   now?: () => Date;
   /** Runs commands for `break-glass --run`. Default: spawn without a shell, inheriting the terminal. */
   exec?: Executor;
-  /** The offline evaluation (`evidence` reads the plan). Default: `cli/evaluate.ts` on the project. */
+  /** The offline evaluation (`evidence` reads the plan). Default: the plan engine on the project. */
   evaluate?: (opts: EvaluateOptions) => Promise<Evaluation>;
   /** Environment for `${env:NAME}` references in smoke headers. Default: `process.env`. */
   env?: Record<string, string | undefined>;
@@ -87,7 +87,7 @@ export const ops = (ctx: CliContext): Ops => {
       c.evaluate ??
       ((o) =>
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only evidence needs the SDK
-        (require("../evaluate") as typeof import("../evaluate")).evaluate(o)),
+        (require("../plan") as typeof import("../plan")).evaluate(o)),
     env: c.env ?? process.env,
     deployedKeepers: c.deployedKeepers ?? pulumiStackKeepers,
   };

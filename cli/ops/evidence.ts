@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { PlanJson } from "../plan";
+import type { Plan } from "../plan";
 import { CheckResult, isRotate, isVerify, LOG_FILE, Logged, RotateEntry, VerifyEntry } from "./log";
 
 /** Evidence records live beside the log: `operations/evidence/<date>-<stack>.md`. */
@@ -19,7 +19,7 @@ const noData = (what: string): string => `no data: ${what}`;
 const LOG = LOG_FILE.split(path.sep).join("/");
 
 /** Proof line 1, "Endpoint/UI": the secret store of each deploy target, from the stack's plan. */
-export function storeProof(plan: PlanJson, projectDir: string): ProofLine {
+export function storeProof(plan: Plan, projectDir: string): ProofLine {
   const stack = plan.stack;
   const lines: string[] = [];
   let missing = 0;

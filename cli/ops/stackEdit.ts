@@ -6,7 +6,7 @@ import YAML, { Document, isMap, isScalar, Pair, Scalar, YAMLMap } from "yaml";
 import { CATALOG } from "../../catalog";
 import { buildModel, Model, PROJECT } from "../../model";
 import { writeFileAtomic } from "../shared/atomicWrite";
-import { readStackConfig } from "../stackFiles";
+import { readStackConfig } from "../plan";
 
 /** The keeper maps the runbook edits. */
 export type KeeperMap = "rotations" | "previousKeepers";

@@ -1,7 +1,6 @@
 // The offline policy check: the pack's rules on the plan `plan --json` prints, including the
 // resource options it records (protect), on synthetic plans and on the real production stack.
-import { planJson } from "../../cli/plan";
-import { PlanLike } from "../../cli/planProcess";
+import { planJson, RevisionPlan } from "../../cli/plan";
 import { planViolations, policyResult, policyText } from "../../cli/policyCheck";
 import { planStack } from "../helpers";
 import { auditConfig, secret } from "./fixtures";
@@ -14,7 +13,7 @@ afterAll(() => {
 
 const prodSecret = (options?: {
   protect?: boolean;
-}): NonNullable<PlanLike["resources"]>[number] => {
+}): NonNullable<RevisionPlan["resources"]>[number] => {
   const s = secret("jwt-secret", { deletionProtection: true });
   return {
     type: s.type,
@@ -25,7 +24,7 @@ const prodSecret = (options?: {
   };
 };
 const audit = auditConfig();
-const plan = (resources: NonNullable<PlanLike["resources"]>): PlanLike => ({
+const plan = (resources: NonNullable<RevisionPlan["resources"]>): RevisionPlan => ({
   stack: "production",
   resources: [{ type: audit.type, name: audit.name, inputs: audit.inputs }, ...resources],
 });
@@ -45,7 +44,7 @@ test("the real production stack passes every policy, protect included", async ()
   expect(
     secrets.every((r) => (r as { options?: { protect?: boolean } }).options?.protect === true),
   ).toBe(true);
-  expect(planViolations(p as PlanLike, true)).toEqual([]);
+  expect(planViolations(p as RevisionPlan, true)).toEqual([]);
 });
 
 test("the text report names the stack, the policy, the resource and the fix", () => {

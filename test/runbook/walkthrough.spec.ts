@@ -5,10 +5,10 @@
 // files are what a real `pulumi up` would apply.
 //
 // One offline evaluation of production (the real program under mocks) is shared by every test here.
-import { evaluate, Evaluation } from "../../cli/evaluate";
 import { storeProof } from "../../cli/ops/evidence";
 import { appendLog, CheckResult } from "../../cli/ops/log";
-import { planJson } from "../../cli/plan";
+import { overdueWarnings } from "../../cli/ops/status";
+import { evaluate, Evaluation, planJson } from "../../cli/plan";
 import { runProgram } from "../../stacks";
 import { advance, cli, logEntries, setStackConfig, TempProject, tempProject } from "./helpers";
 import { LocalService, startLocalService, verifyConfig } from "./server";
@@ -324,7 +324,8 @@ describe("the production plan", () => {
     const p = tempProject("2026-11-29T03:00:00Z");
     try {
       expect(planJson(production).warnings).toEqual([]);
-      expect(planJson(production, { projectDir: p.dir, now: p.clock.now }).warnings).toEqual([
+      const warnings = overdueWarnings(p.dir, production.model, p.clock.now);
+      expect(planJson(production, { warnings }).warnings).toEqual([
         "7 production secret(s) have no recorded rotation (OPENAI_API_KEY, DATABASE_URL, REDIS_URL, JWT_SECRET, SIGNED_URL_KEY, WEBHOOK_SHARED_SECRET, AWS_SECRET_ACCESS_KEY): their age is unknown until each is rotated through the runbook (operations/log.jsonl).",
       ]);
     } finally {

@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import { readStackConfig } from "../../cli/stackFiles";
+import { readStackConfig } from "../../cli/plan";
 import { runProgram } from "@pegasus-secrets/test-engine";
 import { planStack, PROJECT_DIR } from "../helpers";
 

@@ -2,47 +2,11 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-
-/**
- * The offline plan of one stack as `plan --json` prints it, read loosely: a base revision may come
- * from an older version of this project, so every part but the stack name is optional.
- */
-export interface PlanLike {
-  stack: string;
-  gcpProject?: string;
-  resources?: {
-    type: string;
-    name: string;
-    parent?: string | null;
-    inputs: Record<string, unknown>;
-    /** Resource options (plans of this version; `protect` is present only when true). */
-    options?: { protect?: boolean };
-  }[];
-  access?: { variable: string; secretId: string; consumer: string; member: string }[];
-  secrets?: {
-    variable: string;
-    scope: string;
-    secretId: string;
-    source: string;
-    consumers: string[];
-    keeper: string;
-    previousKeeper?: string | null;
-  }[];
-  identities?: { consumer: string; mode?: string; email: string }[];
-  rotationKeepers?: Record<string, string>;
-  deliveries?: {
-    variable: string;
-    consumer: string;
-    target: string;
-    destination: string;
-    kind?: string;
-    source?: string;
-  }[];
-}
+import type { RevisionPlan } from "./plan";
 
 /** How evaluating one stack at one revision went. */
 export type PlanOutcome =
-  | { status: "ok"; plan: PlanLike }
+  | { status: "ok"; plan: RevisionPlan }
   /** The revision has no stack file for it: the stack does not exist there (new or removed). */
   | { status: "absent" }
   | { status: "failed"; reason: string };
@@ -126,7 +90,7 @@ export function runPlan(projectDir: string, stack: string): Promise<PlanOutcome>
       try {
         resolve({
           status: "ok",
-          plan: JSON.parse(Buffer.concat(out).toString("utf8")) as PlanLike,
+          plan: JSON.parse(Buffer.concat(out).toString("utf8")) as RevisionPlan,
         });
       } catch {
         resolve({ status: "failed", reason: `plan --stack ${stack} printed no JSON plan.` });
@@ -241,18 +205,4 @@ export async function checkoutRevision(projectDir: string, ref: string): Promise
     remove();
     throw e;
   }
-}
-
-/** Stack names with a `Pulumi.<stack>.yaml` in any of `dirs`, sorted with staging before production. */
-export function stacksIn(...dirs: string[]): string[] {
-  const names = new Set<string>();
-  for (const d of dirs) {
-    if (!fs.existsSync(d)) continue;
-    for (const f of fs.readdirSync(d)) {
-      const m = /^Pulumi\.(.+)\.yaml$/.exec(f);
-      if (m) names.add(m[1]);
-    }
-  }
-  const order = (s: string) => (s === "staging" ? 0 : s === "production" ? 1 : 2);
-  return [...names].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
 }

@@ -1,9 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { possibleExternalKeys, PROJECT, RawConfig } from "../model";
-
-export { possibleExternalKeys } from "../model";
+import { possibleExternalKeys, PROJECT, RawConfig } from "../../model";
 
 /** Marker the offline plan shows for an encrypted (`secure:`) value it cannot decrypt without the CLI. */
 export const ENCRYPTED_MARKER = "[encrypted: set with pulumi config set --secret]";
