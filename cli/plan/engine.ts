@@ -243,10 +243,14 @@ async function run(
 ): Promise<Registrations> {
   const seen = monitor.seen;
   let failure: unknown;
-  const stackOutputs = await pulumi.runtime
+  // The program's exports as it returned them: the stack resource's own outputs come back resolved
+  // with their secrecy dropped, so a secret export would print in clear. These keep their Outputs.
+  let exports: Record<string, unknown> | undefined;
+  await pulumi.runtime
     .runInPulumiStack(async () => {
       try {
-        return await program();
+        exports = await program();
+        return exports;
       } catch (err) {
         failure = err;
         return undefined;
@@ -259,7 +263,7 @@ async function run(
   // Registrations are RPCs to the mock monitor: let every one land before reading what was declared.
   await sdkSettings.waitForRPCs();
   if (failure) throw failure;
-  const exported = (await resolveAll(stackOutputs ?? {})) as Record<string, unknown>;
+  const exported = (await resolveAll(exports ?? {})) as Record<string, unknown>;
 
   const registered: PlannedResource[] = seen
     .filter((a) => a.type !== "pulumi:pulumi:Stack")

@@ -19,14 +19,14 @@ describe("the plan engine", () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** A generated value stored as a secret input of another resource. */
+  /** A generated value stored as a secret input of a child resource, and exported as a secret. */
   const program = () => {
     const pw = new random.RandomPassword("pw", { length: 16 });
     const holder = new random.RandomPassword("holder", {
       length: 8,
       overrideSpecial: pulumi.secret(pw.result),
     });
-    return { name: holder.urn.apply(() => "holder") };
+    return { value: pulumi.secret(pw.result), name: holder.urn.apply(() => "holder") };
   };
 
   it("registers what the program declared, secret values in the SDK's wire form", async () => {
@@ -38,6 +38,7 @@ describe("the plan engine", () => {
       [specialSigKey]: specialSecretSig,
       value: issued[0],
     });
+    expect(r.exported.value).toEqual({ [specialSigKey]: specialSecretSig, value: issued[0] });
     expect(r.exported.name).toBe("holder");
   });
 
@@ -49,7 +50,7 @@ describe("the plan engine", () => {
       ["random:index/randomPassword:RandomPassword", "holder", null],
     ]);
     expect(ev.resources[1].inputs).toEqual({ length: 8, overrideSpecial: REDACTED });
-    expect(ev.outputs).toEqual({ name: "holder" });
+    expect(ev.outputs).toEqual({ value: REDACTED, name: "holder" });
     expect(issued.length).toBeGreaterThan(0);
     for (const v of issued) expect(JSON.stringify(ev)).not.toContain(v);
   });
