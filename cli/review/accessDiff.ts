@@ -4,16 +4,20 @@
  * rotate, and whether the change breaks the policy. Both sides are offline plans (DESIGN.md D7), so it
  * needs no credentials and runs on fork PRs. Only names, identities and keepers appear; never a value.
  */
-import { POLICIES, Violation } from "../policy/rules";
-import { PlanOutcome, RevisionPlan } from "./plan";
-import { passes, planViolations, StackPolicyResult } from "./policyCheck";
+import { Violation } from "../../policy/rules";
+import { checkoutRevision, limited, PlanOutcome, RevisionPlan, runPlan } from "../plan";
+import { stacksIn } from "../shared/stacks";
+import {
+  managesAuditConfig,
+  passes,
+  planViolations,
+  policyResult,
+  StackPolicyResult,
+} from "./policyCheck";
 
-/** Marks the PR comment so CI updates it instead of adding another. */
-export const COMMENT_MARKER = "<!-- pegasus-secrets:access-diff -->";
-
-type Grant = NonNullable<RevisionPlan["access"]>[number];
-type Delivery = NonNullable<RevisionPlan["deliveries"]>[number];
-type SecretRow = NonNullable<RevisionPlan["secrets"]>[number];
+export type Grant = NonNullable<RevisionPlan["access"]>[number];
+export type Delivery = NonNullable<RevisionPlan["deliveries"]>[number];
+export type SecretRow = NonNullable<RevisionPlan["secrets"]>[number];
 
 /** A keeper change: a new value for the variable (DESIGN.md D2). */
 export interface Rotation {
@@ -163,143 +167,49 @@ export const hasChanges = (d: StackDiff): boolean =>
   d.secrets.added.length + d.secrets.removed.length > 0 ||
   d.rotations.length + d.overlaps.length > 0;
 
-// ------------------------------------------------------------------------------------------------
-// Markdown
-// ------------------------------------------------------------------------------------------------
-
-/** Escapes a table cell: pipes split cells and newlines end rows. */
-const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
-
-function table(headers: string[], rows: string[][]): string[] {
-  return [
-    `| ${headers.join(" | ")} |`,
-    `|${headers.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
-  ];
+/** Options of {@link accessDiff}. */
+export interface AccessDiffOptions {
+  /** The working tree: the project folder of the change under review. */
+  projectDir: string;
+  /** Git ref of the base revision (`origin/main`, a commit). */
+  base: string;
+  /** Stacks to compare; default every `Pulumi.<stack>.yaml` on either side. */
+  stacks?: string[];
 }
 
-const grantRows = (gs: Grant[]) =>
-  gs.map((g) => [code(g.variable), g.consumer, code(g.member), code(g.secretId)]);
-const deliveryRows = (ds: Delivery[]) =>
-  ds.map((d) => [code(d.variable), d.consumer, d.target, d.destination]);
-const secretRows = (ss: SecretRow[]) =>
-  ss.map((s) => [code(s.variable), s.scope, code(s.secretId), s.source, s.consumers.join(", ")]);
-
-function stackMarkdown(d: StackDiff): string[] {
-  const out: string[] = [`### Stack \`${d.stack}\``, ""];
-  if (d.head.status === "failed") {
-    out.push(
-      "❌ **This change does not evaluate**, so nothing can be deployed and no policy could run:",
-      "",
-      "```",
-      d.head.reason ?? "",
-      "```",
-      "",
-    );
-    return out;
+/**
+ * Evaluates every stack at the base revision and in the working tree, each in its own process with
+ * that revision's own code, and compares them. The base is written to a temporary folder with
+ * `git archive` and removed afterwards, whatever happens.
+ */
+export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffReport> {
+  const base = await checkoutRevision(opts.projectDir, opts.base);
+  try {
+    const stacks = opts.stacks ?? stacksIn(opts.projectDir, base.projectDir);
+    if (stacks.length === 0) {
+      throw new Error(
+        `No Pulumi.<stack>.yaml in ${opts.projectDir} or at ${opts.base}: nothing to compare.`,
+      );
+    }
+    const tasks: (() => Promise<PlanOutcome>)[] = [];
+    for (const s of stacks) {
+      tasks.push(
+        () => runPlan(base.projectDir, s),
+        () => runPlan(opts.projectDir, s),
+      );
+    }
+    const outcomes = await limited(tasks);
+    const diffs = stacks.map((s, i) => {
+      const [b, h] = [outcomes[2 * i], outcomes[2 * i + 1]];
+      const policy = policyResult(s, h, managesAuditConfig(opts.projectDir, s));
+      return diffStack(s, b, h, policy, managesAuditConfig(base.projectDir, s));
+    });
+    return {
+      base: { ref: opts.base, commit: base.commit },
+      stacks: diffs,
+      passed: diffs.every((d) => passes(d.policy)),
+    };
+  } finally {
+    base.remove();
   }
-  if (d.head.status === "absent")
-    out.push("This change removes the stack file: everything below is revoked.", "");
-  if (d.base.status === "absent") out.push("New stack: everything below is added.", "");
-  if (d.base.status === "failed") {
-    out.push(
-      "⚠️ **The base could not be evaluated**, so there is nothing to compare with. The grants of this change are listed as they are.",
-      "",
-      "```",
-      d.base.reason ?? "",
-      "```",
-      "",
-    );
-  }
-  const section = (title: string, lines: string[]) => {
-    if (lines.length > 2) out.push(`**${title}**`, "", ...lines, "");
-  };
-  const grantHeaders = ["Variable", "Consumer", "Identity", "Secret ID"];
-  if (d.compared) {
-    section(
-      "Access granted (roles/secretmanager.secretAccessor)",
-      table(grantHeaders, grantRows(d.grants.added)),
-    );
-    section("Access revoked", table(grantHeaders, grantRows(d.grants.removed)));
-  } else {
-    section("Access grants of this change", table(grantHeaders, grantRows(d.grants.added)));
-  }
-  if (d.deliveries) {
-    const headers = ["Variable", "Consumer", "Platform", "Destination"];
-    section(
-      d.compared ? "Delivered to platforms (new)" : "Platform deliveries of this change",
-      table(headers, deliveryRows(d.deliveries.added)),
-    );
-    section("No longer delivered", table(headers, deliveryRows(d.deliveries.removed)));
-  }
-  const secretHeaders = ["Variable", "Scope", "Secret ID", "Source", "Consumers"];
-  section("Secrets added", table(secretHeaders, secretRows(d.secrets.added)));
-  section("Secrets removed", table(secretHeaders, secretRows(d.secrets.removed)));
-  section(
-    "Rotations (new values)",
-    table(
-      ["Variable", "Keeper"],
-      d.rotations.map((r) => [code(r.variable), `${code(r.from)} → ${code(r.to)}`]),
-    ),
-  );
-  section(
-    "Overlap windows",
-    table(
-      ["Variable", "Change"],
-      d.overlaps.map((o) => [
-        code(o.variable),
-        o.change === "opened"
-          ? `previous value (${code(o.previousKeeper)}) stays valid until finalize`
-          : `previous value (${code(o.previousKeeper)}) revoked`,
-      ]),
-    ),
-  );
-  if (d.compared && !hasChanges(d)) out.push("No access changes.", "");
-
-  const p = d.policy;
-  if (p.violations.length === 0) {
-    out.push(`**Policy:** ✅ passes all ${p.policies} policies.`, "");
-  } else {
-    const pre = new Set(d.preexisting);
-    out.push(
-      `**Policy:** ${passes(p) ? "⚠️ passes with advisories" : "❌ fails"} (${p.violations.length} violation(s)):`,
-      "",
-    );
-    out.push(
-      ...table(
-        ["Policy", "Level", "Resource", "Finding", ""],
-        p.violations.map((v) => [
-          code(v.policy),
-          v.enforcementLevel,
-          v.resource ? code(v.resource) : "stack",
-          v.message,
-          pre.has(violationKey(v)) ? "already on base" : "new",
-        ]),
-      ),
-      "",
-    );
-  }
-  return out;
-}
-
-/** The PR comment (and job summary): Markdown, one section per stack, marked for updating in place. */
-export function renderMarkdown(report: AccessDiffReport): string {
-  const failing = report.stacks.filter((d) => !passes(d.policy)).map((d) => `\`${d.stack}\``);
-  const out: string[] = [
-    COMMENT_MARKER,
-    "## Secrets access diff",
-    "",
-    `Base \`${report.base.ref}\` (\`${report.base.commit.slice(0, 12)}\`) → this change. Offline plans of each stack (no credentials); values are never shown.`,
-    "",
-    report.passed
-      ? `**Result:** ✅ no mandatory policy violation (${POLICIES.length} policies).`
-      : `**Result:** ❌ the check fails for ${failing.join(", ")}.`,
-    "",
-  ];
-  for (const d of report.stacks) out.push(...stackMarkdown(d));
-  out.push(
-    "<sub>How to read this: docs/review.md. Produced by `npx pegasus-secrets access-diff`; policy rules in policy/rules.ts.</sub>",
-  );
-  return out.join("\n");
 }

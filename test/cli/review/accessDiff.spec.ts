@@ -6,13 +6,13 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { COMMENT_MARKER, diffStack, renderMarkdown, StackDiff } from "../../cli/accessDiff";
-import { accessDiff } from "../../cli/commands/accessDiff";
-import { main } from "../../cli/main";
-import { PlanOutcome, RevisionPlan } from "../../cli/plan";
-import { policyResult } from "../../cli/policyCheck";
+import { main } from "../../../cli/main";
+import { PlanOutcome, RevisionPlan } from "../../../cli/plan";
+import { accessDiff, diffStack, StackDiff } from "../../../cli/review/accessDiff";
+import { COMMENT_MARKER, renderMarkdown } from "../../../cli/review/accessDiffReport";
+import { policyResult } from "../../../cli/review/policyCheck";
+import { copyProject } from "../../helpers";
 
-const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const SA = (name: string) => `serviceAccount:${name}@pegasus-staging.iam.gserviceaccount.com`;
 
 const plan = (overrides: Partial<RevisionPlan> = {}): RevisionPlan => ({
@@ -231,22 +231,9 @@ describe("in a throwaway repository made from this one", () => {
 
   /** Copies the project (as it is in this working tree, without tests and docs) and commits it as the base. */
   beforeAll(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-pr-"));
-    const files = execFileSync(
-      "git",
-      // Everything the project holds but its tests and docs: the throwaway repository follows the
-      // layout whatever it becomes.
-      ["ls-files", "-co", "--exclude-standard", "--", ".", ":(exclude)test", ":(exclude)docs"],
-      { cwd: PROJECT_DIR, encoding: "utf8" },
-    )
-      .split("\n")
-      .filter(Boolean);
-    for (const f of files) {
-      fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-      fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(repo, f));
-    }
+    repo = copyProject("pegasus-pr-").dir;
+    // The copy links node_modules; the repository ignores it.
     fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
-    fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(repo, "node_modules"), "dir");
     const git = (...args: string[]) =>
       execFileSync(
         "git",

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { COMMENT_MARKER } from "../../cli/accessDiff";
+import { COMMENT_MARKER } from "../../cli/review/accessDiffReport";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");

@@ -1,5 +1,7 @@
-import { checkStack, DeliveryRow, POLICIES, RuleContext, Violation } from "../policy/rules";
-import { PlanOutcome, RevisionPlan } from "./plan";
+import { checkStack, DeliveryRow, POLICIES, RuleContext, Violation } from "../../policy/rules";
+import { limited, PlanOutcome, readStackConfig, RevisionPlan, runPlan } from "../plan";
+import { CliContext, output } from "../shared/context";
+import { stacksIn } from "../shared/stacks";
 
 /** The policy result of one stack, offline. */
 export interface StackPolicyResult {
@@ -93,4 +95,48 @@ export function policyText(results: StackPolicyResult[]): string {
     }
   }
   return out.join("\n");
+}
+
+/** Whether the stack file leaves the audit config to another stack (`manageAuditConfig: false`). */
+export function managesAuditConfig(projectDir: string, stack: string): boolean {
+  try {
+    return (
+      readStackConfig(projectDir, stack).values["pegasus-secrets:manageAuditConfig"] !== "false"
+    );
+  } catch {
+    // No readable stack file: the plan reports that itself; assume the stricter rule.
+    return true;
+  }
+}
+
+/** Evaluates each stack offline (its own process, like `plan`) and runs the policy pack's rules on it. */
+export async function policyCheck(
+  projectDir: string,
+  stacks: string[],
+): Promise<StackPolicyResult[]> {
+  const outcomes = await limited(stacks.map((s) => () => runPlan(projectDir, s)));
+  return stacks.map((s, i) => policyResult(s, outcomes[i], managesAuditConfig(projectDir, s)));
+}
+
+/** `policy-check`: prints each stack's result (text or JSON) and fails unless every stack passes. */
+export async function showPolicyCheck(
+  ctx: CliContext,
+  opts: { stack?: string[]; json?: boolean },
+): Promise<void> {
+  const stacks = opts.stack ?? stacksIn(ctx.projectDir);
+  if (stacks.length === 0)
+    throw new Error(`No Pulumi.<stack>.yaml in ${ctx.projectDir}: nothing to check.`);
+  const results = await policyCheck(ctx.projectDir, stacks);
+  const passed = results.every(passes);
+  output(ctx)(
+    opts.json ? JSON.stringify({ passed, stacks: results }, null, 2) : policyText(results),
+  );
+  if (!passed) {
+    throw new Error(
+      `policy check failed for ${results
+        .filter((r) => !passes(r))
+        .map((r) => `"${r.stack}"`)
+        .join(", ")} (see above).`,
+    );
+  }
 }

@@ -1,9 +1,9 @@
 // The offline policy check: the pack's rules on the plan `plan --json` prints, including the
 // resource options it records (protect), on synthetic plans and on the real production stack.
-import { planJson, RevisionPlan } from "../../cli/plan";
-import { planViolations, policyResult, policyText } from "../../cli/policyCheck";
-import { planStack } from "../helpers";
-import { auditConfig, secret } from "./fixtures";
+import { planJson, RevisionPlan } from "../../../cli/plan";
+import { planViolations, policyResult, policyText } from "../../../cli/review/policyCheck";
+import { planStack } from "../../helpers";
+import { auditConfig, secret } from "../../policy/fixtures";
 
 // The in-process plan starts the SDK's callbacks server when the program registers resource hooks;
 // closing the runtime afterwards lets the Jest worker exit cleanly.

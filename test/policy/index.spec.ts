@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { secret as wireSecret, UNKNOWN } from "@pegasus-secrets/test-engine";
 import { AnalyzedResource, PolicyHost, startPolicyHost } from "@pegasus-secrets/test-engine";
 import { planJson } from "../../cli/plan";
-import { planViolations } from "../../cli/policyCheck";
+import { planViolations } from "../../cli/review/policyCheck";
 import { RuleResource } from "../../policy/rules";
 import { planStack } from "../helpers";
 import { API_EMAIL, CI_EMAIL, compliantStack, GCP_PROJECT, secret, version } from "./fixtures";
