@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { overdueWarnings } from "../ops/status";
 import { showPlan } from "../plan";
+import { overdueWarnings } from "../runbook/status";
 import { CliContext } from "../shared/context";
 
 /** `plan`: the offline plan of one stack, the project's main job (DESIGN.md D7). */

@@ -4,7 +4,7 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
 import { main } from "../../../cli/main";
-import { OpsContext } from "../../../cli/ops/context";
+import { OpsContext } from "../../../cli/runbook/context";
 import { copyProject } from "../../helpers";
 
 const run = promisify(execFile);

@@ -1,6 +1,7 @@
-import { Model } from "../../model";
+import { keeperDate, Model } from "../../model";
+import { ops, OpsContext } from "./context";
 import { LOG_FILE, Logged, readLog, RotateEntry } from "./log";
-import { keeperDate } from "../../model";
+import { loadModel } from "./stackEdit";
 
 /** Days before the limit at which a secret shows as due soon. */
 export const DUE_SOON_DAYS = 14;
@@ -123,4 +124,31 @@ export function overdueWarnings(projectDir: string, model: Model, now: Date): st
     );
   }
   return warnings;
+}
+
+/**
+ * `rotation-status --stack <name>`: every secret's last rotation, age and whether it is past its
+ * period (guide, baseline rule 5). `failOnOverdue` fails, for CI, when any secret is past it or has
+ * no recorded rotation.
+ */
+export async function showRotationStatus(
+  ctx: OpsContext,
+  opts: { stack: string; failOnOverdue?: boolean; json?: boolean },
+): Promise<void> {
+  const o = ops(ctx);
+  const { stack } = opts;
+  const rows = rotationStatus(loadModel(o.projectDir, stack), readLog(o.projectDir), o.now());
+  o.out(opts.json ? JSON.stringify({ stack, secrets: rows }, null, 2) : statusText(stack, rows));
+  if (!opts.failOnOverdue) return;
+  const overdue = rows.filter((r) => r.status === "overdue").map((r) => r.variable);
+  const unknown = rows.filter((r) => r.status === "unknown").map((r) => r.variable);
+  if (overdue.length + unknown.length > 0) {
+    const parts = [
+      overdue.length ? `past their rotation period: ${overdue.join(", ")}` : "",
+      unknown.length ? `no recorded rotation: ${unknown.join(", ")}` : "",
+    ].filter(Boolean);
+    throw new Error(
+      `${stack} has secrets ${parts.join("; ")}. Rotate each through the runbook (npx pegasus-secrets rotate <VARIABLE> --stack staging --operator <you>, then production; docs/runbook.md).`,
+    );
+  }
 }

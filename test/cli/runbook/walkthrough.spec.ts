@@ -5,13 +5,13 @@
 // files are what a real `pulumi up` would apply.
 //
 // One offline evaluation of production (the real program under mocks) is shared by every test here.
-import { storeProof } from "../../cli/ops/evidence";
-import { appendLog, CheckResult } from "../../cli/ops/log";
-import { overdueWarnings } from "../../cli/ops/status";
-import { evaluate, Evaluation, planJson } from "../../cli/plan";
-import { runProgram } from "../../stacks";
+import { evaluate, Evaluation, planJson } from "../../../cli/plan";
+import { appendLog, CheckResult } from "../../../cli/runbook/log";
+import { storeProof } from "../../../cli/runbook/proofs";
+import { overdueWarnings } from "../../../cli/runbook/status";
+import { runProgram } from "../../../stacks";
 import { advance, cli, logEntries, setStackConfig, TempProject, tempProject } from "./helpers";
-import { LocalService, startLocalService, verifyConfig } from "./server";
+import { LocalService, startLocalService, verifyConfig } from "../../runbook/server";
 
 let production: Evaluation;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import { ConfigError } from "../../model";
-import { StackFile, validateStackText, writeStackFiles } from "../../cli/ops/stackEdit";
-import { PROJECT_DIR } from "../helpers";
+import { ConfigError } from "../../../model";
+import { StackFile, validateStackText, writeStackFiles } from "../../../cli/runbook/stackEdit";
+import { PROJECT_DIR } from "../../helpers";
 import { tempProject, TempProject } from "./helpers";
 
 const HAND_WRITTEN = `# Staging: hand-written header comment.

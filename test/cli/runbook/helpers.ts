@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { main } from "../../cli/main";
-import { Executor, OpsContext } from "../../cli/ops/context";
-import { PROJECT_DIR } from "../helpers";
+import { main } from "../../../cli/main";
+import { Executor, OpsContext } from "../../../cli/runbook/context";
+import { PROJECT_DIR } from "../../helpers";
 
 /** A throwaway copy of the project's config files: the runbook commands edit and log in it. */
 export interface TempProject {

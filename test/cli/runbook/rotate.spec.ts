@@ -1,5 +1,5 @@
-import { appendLog, VerifyEntry } from "../../cli/ops/log";
-import { nextKeeper } from "../../model";
+import { appendLog, VerifyEntry } from "../../../cli/runbook/log";
+import { nextKeeper } from "../../../model";
 import {
   advance,
   cli,

@@ -2,6 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { writeFileAtomic } from "../shared/atomicWrite";
+import { checkIncident, checkOperator, checkText, ops, OpsContext, utc } from "./context";
+import { appendLog, LOG_FILE } from "./log";
 
 /**
  * The deploy freeze marker (guide, break-glass step 1). While `operations/FREEZE` exists, `rotate`
@@ -67,3 +69,69 @@ export function removeFreeze(projectDir: string): void {
 /** One sentence about a freeze: since when, by whom, for what. */
 export const describeFreeze = (f: Freeze): string =>
   `Deploys are frozen since ${f.since} by ${f.operator}${f.incident ? ` for incident ${f.incident}` : ""}${f.reason ? ` (${f.reason})` : ""} (${FREEZE_FILE}).`;
+
+/** `freeze`: freezes deploys (break-glass does it for you); a freeze in force stays as it is. */
+export async function freeze(
+  ctx: OpsContext,
+  opts: { operator: string; incident?: string; reason?: string },
+): Promise<void> {
+  const o = ops(ctx);
+  const operator = checkOperator(opts.operator);
+  const incident = opts.incident === undefined ? null : checkIncident(opts.incident);
+  const reason = checkText("--reason", opts.reason);
+  const ts = utc(o.now());
+  const { freeze: inForce, created } = writeFreeze(o.projectDir, {
+    since: ts,
+    operator,
+    incident,
+    reason,
+  });
+  if (!created) {
+    o.out(`Already frozen. ${describeFreeze(inForce)}`);
+    return;
+  }
+  const logged = appendLog(o.projectDir, { action: "freeze", ts, operator, incident, reason });
+  o.out(
+    [
+      `Deploys frozen: wrote ${FREEZE_FILE}, recorded in ${LOG_FILE} (line ${logged.line}).`,
+      `Commit and push ${FREEZE_FILE} so CI sees it. Lift with: npx pegasus-secrets lift-freeze --operator ${operator}`,
+    ].join("\n"),
+  );
+}
+
+/** `freeze-status`: fails while deploys are frozen (CI runs it before `pulumi up`). */
+export async function freezeStatus(ctx: OpsContext): Promise<void> {
+  const o = ops(ctx);
+  const f = readFreeze(o.projectDir);
+  if (f) {
+    throw new Error(
+      `${describeFreeze(f)} Deploys wait until it is lifted: npx pegasus-secrets lift-freeze --operator <you>.`,
+    );
+  }
+  o.out("Deploys are not frozen.");
+}
+
+/** `lift-freeze`: lifts the freeze and records who lifted it and why. */
+export async function liftFreeze(
+  ctx: OpsContext,
+  opts: { operator: string; reason?: string },
+): Promise<void> {
+  const o = ops(ctx);
+  const operator = checkOperator(opts.operator);
+  const reason = checkText("--reason", opts.reason);
+  const f = readFreeze(o.projectDir);
+  if (!f)
+    throw new Error(`Deploys are not frozen (${FREEZE_FILE} does not exist): nothing to lift.`);
+  const logged = appendLog(o.projectDir, {
+    action: "lift-freeze",
+    ts: utc(o.now()),
+    operator,
+    incident: f.incident,
+    frozenSince: f.since,
+    reason,
+  });
+  removeFreeze(o.projectDir);
+  o.out(
+    `Freeze lifted (frozen since ${f.since}${f.incident ? `, incident ${f.incident}` : ""}); recorded in ${LOG_FILE} (line ${logged.line}). Commit the removal of ${FREEZE_FILE} and ${LOG_FILE} together.`,
+  );
+}

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { CliContext, output } from "../shared/context";
 import type { EvaluateOptions, Evaluation } from "../plan";
+import { CliContext, output } from "../shared/context";
 
 /** Runs one command of a printed runbook step (`pulumi up`, a restart, `verify`) and returns its exit code. */
 export type Executor = (command: string[], opts: { cwd: string }) => Promise<number> | number;

@@ -1,6 +1,6 @@
 import { randomBytes } from "crypto";
 import { cli, logEntries, refusal, setStackConfig, TempProject, tempProject } from "./helpers";
-import { LocalService, startLocalService, verifyConfig } from "./server";
+import { LocalService, startLocalService, verifyConfig } from "../../runbook/server";
 
 describe("verify", () => {
   let svc: LocalService;

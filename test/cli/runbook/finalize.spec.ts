@@ -1,4 +1,4 @@
-import { appendLog } from "../../cli/ops/log";
+import { appendLog } from "../../../cli/runbook/log";
 import { advance, cli, logEntries, refusal, TempProject, tempProject } from "./helpers";
 
 describe("finalize", () => {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Impact } from "../../model";
+import { ops, OpsContext } from "./context";
 
 /**
  * The operations log: one JSON object per line in `operations/log.jsonl`, committed with the stack
@@ -261,4 +262,27 @@ export function logMarkdown(log: Logged[]): string {
     "|---|---|---|---|",
     ...(rows.length ? rows : ["| | | | (no entries) |"]),
   ].join("\n");
+}
+
+/** `log`: the operations log as a Markdown table, optionally only one stack's or one variable's entries. */
+export async function showLog(
+  ctx: OpsContext,
+  opts: { stack?: string; variable?: string },
+): Promise<void> {
+  const o = ops(ctx);
+  const rows = readLog(o.projectDir).filter(({ entry: e }) => {
+    if (
+      opts.stack &&
+      (!("stack" in e) || e.stack !== opts.stack) &&
+      !("stacks" in e && e.stacks.includes(opts.stack))
+    ) {
+      return false;
+    }
+    if (opts.variable) {
+      const vars = "variable" in e ? [e.variable] : "variables" in e ? e.variables : [];
+      if (!vars.includes(opts.variable)) return false;
+    }
+    return true;
+  });
+  o.out(logMarkdown(rows));
 }

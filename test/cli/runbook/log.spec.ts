@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { advance, cli, refusal, setStackConfig, TempProject, tempProject } from "./helpers";
-import { LocalService, startLocalService, verifyConfig } from "./server";
+import { LocalService, startLocalService, verifyConfig } from "../../runbook/server";
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 

@@ -1,11 +1,12 @@
-import { createHash } from "crypto";
+/**
+ * The guide's three proof lines for closing the launch checklist item ("Evidence required for
+ * checklist closure"), each from data: the stack's offline plan and the operations log. A line with
+ * nothing behind it says `no data` and which command produces the data; it never claims.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import type { Plan } from "../plan";
 import { CheckResult, isRotate, isVerify, LOG_FILE, Logged, RotateEntry, VerifyEntry } from "./log";
-
-/** Evidence records live beside the log: `operations/evidence/<date>-<stack>.md`. */
-export const EVIDENCE_DIR = path.join("operations", "evidence");
 
 /** What one proof line found: a claim with its data, or `no data` saying what is missing and how to get it. */
 export interface ProofLine {
@@ -235,50 +236,4 @@ export function versionProof(log: Logged[], stack: string): ProofLine {
       ...ready.map((c) => checkText(c)),
     ],
   };
-}
-
-/** The evidence record as Markdown. `logDigest` fixes the log prefix it cites, so later entries cannot change it. */
-export function evidenceMarkdown(
-  stack: string,
-  generated: string,
-  proofs: ProofLine[],
-  log: { lines: number; sha256: string },
-): string {
-  const mark = (p: ProofLine) =>
-    p.state === "met" ? "MET" : p.state === "failed" ? "FAILED" : "NO DATA";
-  return [
-    `# Secrets-management evidence: ${stack}, ${generated.slice(0, 10)}`,
-    "",
-    `Generated ${generated} by \`npx pegasus-secrets evidence --stack ${stack}\` for the launch checklist item`,
-    `"Add secrets management guidance for each deploy target" (secrets-management guide, "Evidence required for checklist closure").`,
-    `It cites ${LOG} lines 1-${log.lines} (sha256 ${log.sha256}); a line with no data behind it says so.`,
-    "",
-    ...proofs.flatMap((p) => [
-      `## ${p.title} — ${mark(p)}`,
-      "",
-      ...p.lines.map((x) => `- ${x}`),
-      "",
-    ]),
-  ].join("\n");
-}
-
-/** sha256 of the log's bytes as they stand. */
-export function logDigest(projectDir: string): { lines: number; sha256: string } {
-  const file = path.join(projectDir, LOG_FILE);
-  const bytes = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0);
-  const text = bytes.toString("utf8");
-  return {
-    lines: text === "" ? 0 : text.split("\n").length - 1,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-  };
-}
-
-/** A new file name: `<date>-<stack>.md`, or `-2`, `-3`... so an earlier record is never overwritten. */
-export function evidencePath(projectDir: string, date: string, stack: string): string {
-  const dir = path.join(projectDir, EVIDENCE_DIR);
-  for (let n = 1; n < 1000; n++) {
-    const file = path.join(dir, `${date}-${stack}${n === 1 ? "" : `-${n}`}.md`);
-    if (!fs.existsSync(file)) return file;
-  }
-  throw new Error(`${EVIDENCE_DIR} already holds 999 records for ${stack} on ${date}.`);
 }

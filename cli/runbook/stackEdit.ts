@@ -5,8 +5,8 @@ import * as path from "path";
 import YAML, { Document, isMap, isScalar, Pair, Scalar, YAMLMap } from "yaml";
 import { CATALOG } from "../../catalog";
 import { buildModel, Model, PROJECT } from "../../model";
-import { writeFileAtomic } from "../shared/atomicWrite";
 import { readStackConfig } from "../plan";
+import { writeFileAtomic } from "../shared/atomicWrite";
 
 /** The keeper maps the runbook edits. */
 export type KeeperMap = "rotations" | "previousKeepers";

@@ -1,6 +1,6 @@
-import { readLog } from "../../cli/ops/log";
-import { loadModel } from "../../cli/ops/stackEdit";
-import { overdueWarnings } from "../../cli/ops/status";
+import { readLog } from "../../../cli/runbook/log";
+import { loadModel } from "../../../cli/runbook/stackEdit";
+import { overdueWarnings } from "../../../cli/runbook/status";
 import { advance, cli, refusal, setStackConfig, TempProject, tempProject } from "./helpers";
 
 describe("rotation-status", () => {
