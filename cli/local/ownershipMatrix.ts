@@ -1,4 +1,8 @@
-import { CatalogEntry, CONSUMERS, Consumer } from "../catalog";
+import * as fs from "fs";
+import * as path from "path";
+import { CATALOG, CatalogEntry, CONSUMERS, Consumer } from "../../catalog";
+import { writeFileAtomic } from "../shared/atomicWrite";
+import { CliContext, output } from "../shared/context";
 
 /** Where the generated matrix lives, relative to the project folder. */
 export const MATRIX_FILE = "docs/ownership-matrix.md";
@@ -76,4 +80,31 @@ export function renderOwnershipMatrix(catalog: CatalogEntry[]): string {
     );
   }
   return `${out.join("\n")}\n`;
+}
+
+/** `docs`: writes the ownership matrix generated from the catalog; with `check`, only compares. */
+export async function writeOwnershipMatrix(
+  ctx: CliContext,
+  opts: { check?: boolean },
+): Promise<void> {
+  const out = output(ctx);
+  const file = path.join(ctx.projectDir, MATRIX_FILE);
+  const want = renderOwnershipMatrix(CATALOG);
+  const have = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
+  if (opts.check) {
+    if (have !== want) {
+      throw new Error(
+        `${MATRIX_FILE} is ${have === null ? "missing" : "stale"}: run \`${MATRIX_COMMAND}\` and commit it.`,
+      );
+    }
+    out(`${MATRIX_FILE} matches the catalog.`);
+    return;
+  }
+  if (have === want) {
+    out(`${MATRIX_FILE} is up to date.`);
+    return;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, want);
+  out(`Wrote ${MATRIX_FILE} from the catalog.`);
 }

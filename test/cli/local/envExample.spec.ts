@@ -3,11 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CATALOG } from "../../catalog";
-import { main } from "../../cli/main";
-import { EXAMPLE_COMMAND, renderExample } from "../../cli/envFiles";
+import { CATALOG } from "../../../catalog";
+import { main } from "../../../cli/main";
+import { EXAMPLE_COMMAND, renderExample } from "../../../cli/local/envFiles";
 
-const PROJECT_DIR = path.resolve(__dirname, "../..");
+const PROJECT_DIR = path.resolve(__dirname, "../../..");
 const git = (...args: string[]) =>
   spawnSync("git", args, { cwd: PROJECT_DIR, encoding: "utf8", timeout: 10_000 });
 

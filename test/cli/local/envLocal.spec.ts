@@ -6,11 +6,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { CATALOG } from "../../catalog";
-import { main } from "../../cli/main";
-import { isGenerated, localEntries, parseDotenv, PRODUCTION_REFUSAL } from "../../cli/envFiles";
+import { CATALOG } from "../../../catalog";
+import { main } from "../../../cli/main";
+import { parseDotenv } from "../../../cli/local/dotenv";
+import { PRODUCTION_REFUSAL } from "../../../cli/local/envFiles";
+import { isGenerated, localEntries } from "../../../model";
 
-const PROJECT_DIR = path.resolve(__dirname, "../..");
+const PROJECT_DIR = path.resolve(__dirname, "../../..");
 const rand = () => randomBytes(12).toString("hex");
 const tmpDirs: string[] = [];
 const tmp = () => {
