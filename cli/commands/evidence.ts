@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { writeEvidence } from "../runbook/evidence";
 import { CliContext } from "../shared/context";
-import { checkStack } from "../shared/stacks";
+import { stackOption } from "../shared/stacks";
 
 /** `evidence --stack <name>`: the dated record with the guide's three proof lines. */
 export function register(program: Command, ctx: CliContext): void {
@@ -10,9 +10,11 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "Write operations/evidence/<date>-<stack>.md with the guide's three proof lines (from the plan and the operations log).",
     )
-    .requiredOption(
-      "-s, --stack <name>",
-      "stack the record is for (the rehearsal line always reads staging)",
+    .addOption(
+      stackOption(
+        ctx,
+        "stack the record is for (the rehearsal line always reads staging)",
+      ).makeOptionMandatory(),
     )
-    .action((opts: { stack: string }) => writeEvidence(ctx, { stack: checkStack(opts.stack) }));
+    .action((opts: { stack: string }) => writeEvidence(ctx, opts));
 }

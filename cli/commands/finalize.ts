@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { finalize } from "../runbook/finalize";
 import { CliContext } from "../shared/context";
-import { checkStack } from "../shared/stacks";
+import { stackOption } from "../shared/stacks";
 
 /** `finalize <VARIABLE>`: ends a signing key's overlap window once verify has passed. */
 export function register(program: Command, ctx: CliContext): void {
@@ -11,10 +11,10 @@ export function register(program: Command, ctx: CliContext): void {
       "End a signing key's overlap window: revoke its previous value (after verify has passed).",
     )
     .argument("<VARIABLE>", "the signing key, e.g. JWT_SECRET")
-    .requiredOption("-s, --stack <name>", "stack whose overlap window to close")
+    .addOption(stackOption(ctx, "stack whose overlap window to close").makeOptionMandatory())
     .requiredOption("--operator <who>", "who is finalizing (recorded in the operations log)")
     .option("--reason <text>", "why (recorded in the operations log)")
     .action((variable: string, opts: { stack: string; operator: string; reason?: string }) =>
-      finalize(ctx, variable, { ...opts, stack: checkStack(opts.stack) }),
+      finalize(ctx, variable, opts),
     );
 }

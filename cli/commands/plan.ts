@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { showPlan } from "../plan";
 import { overdueWarnings } from "../runbook/status";
 import { CliContext } from "../shared/context";
+import { stackOption } from "../shared/stacks";
 
 /** `plan`: the offline plan of one stack, the project's main job (DESIGN.md D7). */
 export function register(program: Command, ctx: CliContext): void {
@@ -10,7 +11,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "Run the real program offline under Pulumi's runtime mocks and show what a stack declares (values redacted).",
     )
-    .requiredOption("-s, --stack <name>", "stack to plan: staging or production")
+    .addOption(stackOption(ctx, "stack to plan: staging or production").makeOptionMandatory())
     .option("--json", "print one JSON object instead of the summary")
     .action((opts: { stack: string; json?: boolean }) =>
       showPlan(ctx, {

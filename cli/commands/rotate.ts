@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { rotate, RotateOptions } from "../runbook/rotate";
 import { CliContext } from "../shared/context";
-import { checkStack } from "../shared/stacks";
+import { stackOption } from "../shared/stacks";
 
 /** `rotate <VARIABLE>`: the rotation runbook's first step, one secret in one stack. */
 export function register(program: Command, ctx: CliContext): void {
@@ -11,7 +11,7 @@ export function register(program: Command, ctx: CliContext): void {
       "Rotate one secret in one stack: bump its keeper, record it in the operations log, print the next steps.",
     )
     .argument("<VARIABLE>", "the secret to rotate, e.g. JWT_SECRET")
-    .requiredOption("-s, --stack <name>", "staging first, then production")
+    .addOption(stackOption(ctx, "staging first, then production").makeOptionMandatory())
     .requiredOption("--operator <who>", "who is rotating (recorded in the operations log)")
     .option("--reason <text>", "why (recorded in the operations log)")
     .option(
@@ -19,7 +19,5 @@ export function register(program: Command, ctx: CliContext): void {
       "confirmed leak: skip the staging-first order and the deploy freeze (needs --incident)",
     )
     .option("--incident <id>", "incident ID, with --break-glass")
-    .action((variable: string, opts: RotateOptions) =>
-      rotate(ctx, variable, { ...opts, stack: checkStack(opts.stack) }),
-    );
+    .action((variable: string, opts: RotateOptions) => rotate(ctx, variable, opts));
 }

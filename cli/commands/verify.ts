@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { verifyStack } from "../runbook/verifyStack";
 import { CliContext } from "../shared/context";
-import { checkStack } from "../shared/stacks";
+import { stackOption } from "../shared/stacks";
 
 /** `verify --stack <name>`: readiness and smoke checks after a change, recorded in the log. */
 export function register(program: Command, ctx: CliContext): void {
@@ -10,12 +10,10 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "Check every service's /health/ready and run the smoke flow from stack config; record the result.",
     )
-    .requiredOption("-s, --stack <name>", "stack to verify")
+    .addOption(stackOption(ctx, "stack to verify").makeOptionMandatory())
     .option(
       "--operator <who>",
       "who ran it (recorded in the operations log); default: your user name",
     )
-    .action((opts: { stack: string; operator?: string }) =>
-      verifyStack(ctx, { ...opts, stack: checkStack(opts.stack) }),
-    );
+    .action((opts: { stack: string; operator?: string }) => verifyStack(ctx, opts));
 }

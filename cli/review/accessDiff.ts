@@ -6,7 +6,7 @@
  */
 import { Violation } from "../../policy/rules";
 import { checkoutRevision, limited, PlanOutcome, RevisionPlan, runPlan } from "../plan";
-import { stacksIn } from "../shared/stacks";
+import { stacksIn, UsageError, unknownStackMessage } from "../shared/stacks";
 import {
   managesAuditConfig,
   passes,
@@ -180,12 +180,17 @@ export interface AccessDiffOptions {
 /**
  * Evaluates every stack at the base revision and in the working tree, each in its own process with
  * that revision's own code, and compares them. The base is written to a temporary folder with
- * `git archive` and removed afterwards, whatever happens.
+ * `git archive` and removed afterwards, whatever happens. A stack named in `stacks` must exist on
+ * one side at least (a stack file added or removed by the change is compared with nothing).
  */
 export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffReport> {
   const base = await checkoutRevision(opts.projectDir, opts.base);
   try {
-    const stacks = opts.stacks ?? stacksIn(opts.projectDir, base.projectDir);
+    const known = stacksIn(opts.projectDir, base.projectDir);
+    for (const s of opts.stacks ?? []) {
+      if (!known.includes(s)) throw new UsageError(unknownStackMessage(s, known));
+    }
+    const stacks = opts.stacks ?? known;
     if (stacks.length === 0) {
       throw new Error(
         `No Pulumi.<stack>.yaml in ${opts.projectDir} or at ${opts.base}: nothing to compare.`,

@@ -363,6 +363,33 @@ describe("in a throwaway repository made from this one", () => {
     expect(ours).toEqual([]);
   }, 120_000);
 
+  test("a stack on neither side is a usage error naming the stacks of both sides; one on either side is compared", async () => {
+    const errors: string[] = [];
+    const err = jest
+      .spyOn(process.stderr, "write")
+      .mockImplementation((chunk: string | Uint8Array) => {
+        errors.push(String(chunk));
+        return true;
+      });
+    try {
+      // At `pre-stacks` there is no stack file: the stacks are the working tree's.
+      const code = await main(
+        ["node", "pegasus-secrets", "access-diff", "--base", "pre-stacks", "--stack", "prod"],
+        { projectDir: repo },
+      );
+      expect(code).toBe(2);
+      expect(errors.join("")).toBe(
+        'error: Unknown stack "prod": did you mean "production"? The stacks of this project (Pulumi.<stack>.yaml): staging, production.\n',
+      );
+      expect(output.join("")).toBe("");
+    } finally {
+      err.mockRestore();
+    }
+    await expect(
+      accessDiff({ projectDir: repo, base: "pre-stacks", stacks: ["staging", "qa"] }),
+    ).rejects.toThrow('Unknown stack "qa": did you mean "staging"?');
+  });
+
   test("an unknown base ref is refused with the fix", async () => {
     await expect(accessDiff({ projectDir: repo, base: "origin/no-such-branch" })).rejects.toThrow(
       'The base revision "origin/no-such-branch" is not in this repository. Fetch it first (in CI: actions/checkout with `fetch-depth: 0`, or `git fetch origin no-such-branch`).',

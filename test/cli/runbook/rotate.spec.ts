@@ -153,11 +153,13 @@ describe("rotate", () => {
       );
     });
 
-    it("an unknown stack, a bad operator, a multi-line reason, break-glass without an incident", async () => {
-      await refused(
-        ["rotate", "JWT_SECRET", "--stack", "prod", ...op],
-        'Unknown stack "prod": use staging or production.',
-      );
+    it("an unknown stack (a usage error, exit 2), a bad operator, a multi-line reason, break-glass without an incident", async () => {
+      const r = await cli(p, ["rotate", "JWT_SECRET", "--stack", "prod", ...op]);
+      expect([r.code, r.err]).toEqual([
+        2,
+        `error: option '-s, --stack <name>' argument 'prod' is invalid. Unknown stack "prod": did you mean "production"? The stacks of this project (Pulumi.<stack>.yaml): staging, production.\n(run with --help for usage)\n`,
+      ]);
+      expect(logEntries(p)).toEqual([]);
       await refused(
         ["rotate", "JWT_SECRET", "--stack", "staging", "--operator", "alice smith"],
         '--operator "alice smith" is not valid: give your user name or email (letters, digits, . _ @ + -, at most 64 characters), e.g. --operator alice.',
