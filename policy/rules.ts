@@ -10,13 +10,15 @@
  * which. Messages name resources, types and members, never a value: the pack receives secret inputs
  * in plain text, so nothing here ever prints an input it did not choose to.
  *
- * This file imports only the catalog (pure data): the policy host type-checks the pack with ts-node
- * at every start, so its import graph stays small.
+ * This file imports only the catalog (pure data) and the SDK's wire constants: the policy host
+ * type-checks the pack with ts-node at every start, so its import graph stays small (the SDK's types
+ * are in it already, through @pulumi/policy).
  */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { CATALOG } from "../catalog";
 
 /** The engine's stand-in for a value not known until apply time (a preview of a new resource). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = unknownValue;
 
 /** One declared resource, as either caller sees it. */
 export interface RuleResource {
