@@ -20,7 +20,7 @@ const SPEC_ROOTS = [
 ];
 /** Folders per suite (relative to the repository), balanced by measured run time; `third` takes every other folder. */
 export const SUITES: Record<"first" | "second", string[]> = {
-  first: ["test/stacks", "packages/test-engine/test", "test/cli/plan", "test/model"],
+  first: ["test/stacks", "packages/test-engine/test", "test/cli/commands", "test/model"],
   second: ["test/cli/review", "test/platforms", "test/policy"],
 };
 export type Suite = "first" | "second" | "third";
