@@ -1,5 +1,4 @@
-// Transitional, for one spec only: test/platforms/targets.spec.ts, which the platform-delivery
-// branch is rewriting, still imports the canary value generator from this old path. The generator
-// itself is test code (test/helpers.ts); the plan engine is cli/plan. Delete this file once that spec
-// imports `canaryValueGenerator` from "../helpers".
+// The plan engine's old path, kept only because test/platforms/targets.spec.ts still imports the
+// canary value generator from it. The generator is test code (test/helpers.ts) and the engine is
+// cli/plan; delete this file once that spec imports `canaryValueGenerator` from "../helpers".
 export { canaryValueGenerator } from "../test/helpers";
