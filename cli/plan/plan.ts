@@ -96,7 +96,7 @@ type Loose<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
  */
 export type RevisionPlan = Pick<Plan, "stack"> &
   Partial<{
-    gcpProject: string;
+    gcpProject: Plan["gcpProject"];
     resources: Loose<PlanResource, "parent" | "options">[];
     access: AccessRow[];
     secrets: Loose<Omit<PlanSecret, "rotationDays" | "value">, "previousKeeper">[];
