@@ -38,8 +38,9 @@ export type PlainKind = "path" | "url" | "flag" | "tuning";
 /**
  * How an application developer gets a developer-scoped value for a variable on their own machine
  * (`pegasus-secrets env:local` and `.env.example`; the guide's "Local development" rules).
- * Never a production value, and never a secret: `cli/envFiles.ts` refuses a `value` on a generated
- * secret and accepts, for any other secret, only a loopback service URL without credentials.
+ * Never a production value, and never a secret: `validateCatalog` (model/catalog.ts) refuses a
+ * `value` on a generated secret and accepts, for any other secret, only a loopback service URL
+ * without credentials.
  */
 export interface LocalDevelopment {
   /**
@@ -61,7 +62,8 @@ interface BaseEntry {
   /** The matrix's "Notes" column. */
   notes: string;
   /** Local development value or instructions. Required for variables the API or worker read that
-   * `env:local` cannot generate and that have no `default`; checked by `cli/envFiles.ts`. */
+   * `env:local` cannot generate and that have no `default`; checked by `validateCatalog`
+   * (model/catalog.ts). */
   local?: LocalDevelopment;
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../model";
-import { CliContext, defaultContext } from "./context";
+import { CliContext, defaultContext } from "./shared/context";
+import { UsageError } from "./shared/stacks";
 import * as plan from "./commands/plan";
 import * as envLocal from "./commands/envLocal";
 import * as policyCheck from "./commands/policyCheck";
@@ -16,7 +17,7 @@ import * as freeze from "./commands/freeze";
 import * as evidence from "./commands/evidence";
 import * as opsLog from "./commands/opsLog";
 
-/** Every command module registers itself here. */
+/** Every command module registers itself here; each one only wires its options to a feature. */
 const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [
   plan,
   envLocal,
@@ -45,13 +46,20 @@ export function buildCli(ctx: CliContext = defaultContext()): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. Config errors exit 2, other failures 1; messages never carry values. */
+/**
+ * Runs the CLI; returns the exit code. Config errors and an unknown stack exit 2, other failures 1
+ * (commander's own usage errors keep its code); messages never carry values.
+ */
 export async function main(argv: string[], ctx?: CliContext): Promise<number> {
   try {
     await buildCli(ctx).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 2;

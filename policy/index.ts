@@ -27,15 +27,20 @@ import {
 /** `@pulumi/policy` hands properties behind a proxy that throws on unknowns; this key returns the target. */
 const PROXY_TARGET = "__getSpecialProxyTarget";
 
-/** The typed unknown sentinels `@pulumi/policy` knows; the rules understand one. */
+/**
+ * The unknown sentinels the pack's properties may hold; the rules understand one, `UNKNOWN` (the
+ * SDK's `unknownValue`, which is also @pulumi/policy's unknown string). @pulumi/policy's proxy has
+ * a typed sentinel per kind of value besides, marked internal and absent from its typings, so those
+ * are spelled out here (node_modules/@pulumi/policy/proxy.js).
+ */
 const UNKNOWN_SENTINELS = new Set([
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-  "030794c1-ac77-496b-92df-f27374a8bd58",
-  "e48ece36-62e2-4504-bad9-02848725956a",
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+  UNKNOWN, // string
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+  "e48ece36-62e2-4504-bad9-02848725956a", // archive
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
 ]);
 
 /** Plain JSON data from the pack's property proxy, unknowns normalised to `UNKNOWN`. */

@@ -13,8 +13,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CatalogEntry } from "../catalog";
-import { evaluate } from "../cli/evaluate";
-import { planJson, planText } from "../cli/plan";
+import { evaluate, planJson, planText } from "../cli/plan";
 import { buildModel } from "../model";
 import { buildStack } from "../stacks";
 

@@ -1,7 +1,18 @@
+import { execFileSync } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluate, EvaluateOptions, Evaluation } from "../cli/evaluate";
-import { readStackConfig } from "../cli/stackFiles";
+import {
+  evaluate,
+  EvaluateOptions,
+  Evaluation,
+  readStackConfig,
+  Registrations,
+  runUnderMocks,
+  ValueGenerator,
+} from "../cli/plan";
 import { RawConfig } from "../model";
 import { runProgram } from "../stacks";
 
@@ -22,6 +33,37 @@ export const planStack = (
     program: () => runProgram({ now: FIXED_NOW }),
     ...opts,
   });
+
+/**
+ * What the program registered for a stack, secret values in clear (the plan engine's layer below its
+ * redaction): for tests that compare values between two runs, such as the blast radius of a keeper bump.
+ */
+export const registerStack = (
+  stack: string,
+  opts: Partial<EvaluateOptions> = {},
+): Promise<Registrations> =>
+  runUnderMocks({
+    projectDir: PROJECT_DIR,
+    stack,
+    program: () => runProgram({ now: FIXED_NOW }),
+    ...opts,
+  });
+
+/**
+ * A value generator for the plan's mocks that issues a fresh random value for every computed secret
+ * output, and lists them, so a test can search any output for every value the program received.
+ */
+export function canaryValueGenerator(): { gen: ValueGenerator; issued: string[] } {
+  const issued: string[] = [];
+  return {
+    issued,
+    gen: () => {
+      const v = `canary${randomBytes(12).toString("hex")}`;
+      issued.push(v);
+      return v;
+    },
+  };
+}
 
 /** The committed stack file's config, as the CLI would pass it, plus overrides. */
 export function stackRaw(
@@ -45,3 +87,26 @@ export const isSecret = (o: pulumi.Output<unknown>): Promise<boolean> => pulumi.
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 /** Waits until every registration sent to the mocks has landed (they arrive asynchronously). */
 export const settle = (): Promise<void> => sdkSettings.waitForRPCs();
+
+/**
+ * A throwaway copy of the project as this working tree holds it (every tracked or new file but the
+ * tests and docs), with the working tree's node_modules linked in: its own `bin/pegasus-secrets.js`
+ * runs against its own stack files, so a test can change them, or run the real CLI as a child
+ * process, without touching the committed ones.
+ */
+export function copyProject(prefix = "pegasus-copy-"): { dir: string; cleanup(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const files = execFileSync(
+    "git",
+    ["ls-files", "-co", "--exclude-standard", "--", ".", ":(exclude)test", ":(exclude)docs"],
+    { cwd: PROJECT_DIR, encoding: "utf8" },
+  )
+    .split("\n")
+    .filter(Boolean);
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}

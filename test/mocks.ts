@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** Computed outputs per type, as the real providers would return them. */
 function computed(a: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
@@ -43,12 +44,11 @@ export async function installMocks(
   return seen;
 }
 
-/** The Pulumi secret signature: how a secret input arrives in `MockResourceArgs.inputs`. */
-export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** Whether a value is a secret input as it arrives in `MockResourceArgs.inputs`: the SDK's secret signature. */
 export const isSecretInput = (v: unknown): boolean =>
   typeof v === "object" &&
   v !== null &&
-  (v as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270";
+  (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
 
 /** Installs the mocks for one spec file and empties the record before each test. */
 export function useMocks(stack = "staging"): {

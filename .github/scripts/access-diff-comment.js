@@ -5,7 +5,7 @@
 "use strict";
 const fs = require("fs");
 
-/** Must equal COMMENT_MARKER in cli/accessDiff.ts (test/review/workflows.spec.ts checks it). */
+/** Must equal COMMENT_MARKER in cli/review/accessDiffReport.ts (test/github/workflows.spec.ts checks it). */
 const MARKER = "<!-- pegasus-secrets:access-diff -->";
 /** GitHub refuses comment bodies over 65 536 characters. */
 const LIMIT = 65000;

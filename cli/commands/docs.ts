@@ -1,9 +1,6 @@
-import * as fs from "fs";
-import * as path from "path";
 import { Command } from "commander";
-import { CATALOG } from "../../catalog";
-import { CliContext, print } from "../context";
-import { MATRIX_COMMAND, MATRIX_FILE, renderOwnershipMatrix } from "../ownershipMatrix";
+import { MATRIX_FILE, writeOwnershipMatrix } from "../local/ownershipMatrix";
+import { CliContext } from "../shared/context";
 
 /** `docs`: writes the ownership matrix generated from the catalog; `--check` only compares. */
 export function register(program: Command, ctx: CliContext): void {
@@ -11,25 +8,5 @@ export function register(program: Command, ctx: CliContext): void {
     .command("docs")
     .description(`Write ${MATRIX_FILE} from the catalog (--check: exit 1 if it is stale instead).`)
     .option("--check", "do not write; fail when the committed file differs from the catalog")
-    .action((opts: { check?: boolean }) => {
-      const file = path.join(ctx.projectDir, MATRIX_FILE);
-      const want = renderOwnershipMatrix(CATALOG);
-      const have = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
-      if (opts.check) {
-        if (have !== want) {
-          throw new Error(
-            `${MATRIX_FILE} is ${have === null ? "missing" : "stale"}: run \`${MATRIX_COMMAND}\` and commit it.`,
-          );
-        }
-        print(`${MATRIX_FILE} matches the catalog.`);
-        return;
-      }
-      if (have === want) {
-        print(`${MATRIX_FILE} is up to date.`);
-        return;
-      }
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, want);
-      print(`Wrote ${MATRIX_FILE} from the catalog.`);
-    });
+    .action((opts: { check?: boolean }) => writeOwnershipMatrix(ctx, opts));
 }

@@ -1,9 +1,9 @@
 import { Command } from "commander";
-import { CliContext, print } from "../context";
-import { lintManifests, lintText } from "../manifests";
+import { showManifestLint } from "../review/lintManifests";
+import { CliContext } from "../shared/context";
 
 /** `lint-manifests <dir>`: the application's deploy manifests against the catalog and the guide. */
-export function register(program: Command, _ctx: CliContext): void {
+export function register(program: Command, ctx: CliContext): void {
   program
     .command("lint-manifests")
     .description(
@@ -11,13 +11,5 @@ export function register(program: Command, _ctx: CliContext): void {
     )
     .argument("<dir>", "folder with the application's deploy manifests")
     .option("--json", "print one JSON object")
-    .action((dir: string, opts: { json?: boolean }) => {
-      const result = lintManifests(dir);
-      print(opts.json ? JSON.stringify(result, null, 2) : lintText(result));
-      if (result.findings.length > 0) {
-        throw new Error(
-          `${result.findings.length} finding(s) in the deploy manifests of ${dir} (see above).`,
-        );
-      }
-    });
+    .action((dir: string, opts: { json?: boolean }) => showManifestLint(ctx, dir, opts));
 }

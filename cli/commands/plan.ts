@@ -1,7 +1,8 @@
 import { Command } from "commander";
-import { evaluate } from "../evaluate";
-import { planJson, planText } from "../plan";
-import { CliContext, print } from "../context";
+import { showPlan } from "../plan";
+import { overdueWarnings } from "../runbook/status";
+import { CliContext } from "../shared/context";
+import { stackOption } from "../shared/stacks";
 
 /** `plan`: the offline plan of one stack, the project's main job (DESIGN.md D7). */
 export function register(program: Command, ctx: CliContext): void {
@@ -10,11 +11,13 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "Run the real program offline under Pulumi's runtime mocks and show what a stack declares (values redacted).",
     )
-    .requiredOption("-s, --stack <name>", "stack to plan: staging or production")
+    .addOption(stackOption(ctx, "stack to plan: staging or production").makeOptionMandatory())
     .option("--json", "print one JSON object instead of the summary")
-    .action(async (opts: { stack: string; json?: boolean }) => {
-      const ev = await evaluate({ projectDir: ctx.projectDir, stack: opts.stack });
-      const plan = planJson(ev, { projectDir: ctx.projectDir });
-      print(opts.json ? JSON.stringify(plan, null, 2) : planText(plan));
-    });
+    .action((opts: { stack: string; json?: boolean }) =>
+      showPlan(ctx, {
+        ...opts,
+        // Production secrets past their rotation period (guide, baseline rule 5), from the operations log.
+        warnings: (model) => overdueWarnings(ctx.projectDir, model, new Date()),
+      }),
+    );
 }

@@ -1,40 +1,9 @@
 import { Command } from "commander";
-import { STACKS } from "../../model";
-import { CliContext } from "../context";
-import { checkIncident, checkOperator, checkText, ops } from "../ops/context";
-import { impactLines, resolveSecret } from "../ops/impact";
-import { appendLog, LOG_FILE, readLog } from "../ops/log";
-import {
-  commit,
-  nextSteps,
-  planRotation,
-  productionGate,
-  recordFiles,
-  refuseIfFrozen,
-} from "../ops/rotation";
-import { StackFile } from "../ops/stackEdit";
+import { rotate, RotateOptions } from "../runbook/rotate";
+import { CliContext } from "../shared/context";
+import { stackOption } from "../shared/stacks";
 
-interface RotateOptions {
-  stack: string;
-  operator: string;
-  reason?: string;
-  breakGlass?: boolean;
-  incident?: string;
-}
-
-/** Checks `--stack` against the project's stacks. */
-export function checkStack(stack: string): string {
-  if (!(STACKS as readonly string[]).includes(stack)) {
-    throw new Error(`Unknown stack "${stack}": use ${STACKS.join(" or ")}.`);
-  }
-  return stack;
-}
-
-/**
- * `rotate <VARIABLE>`: the guide's rotation runbook, one step. Bumps the variable's keeper in the
- * stack file (comments and formatting kept), records who, when, what and what it touches in the
- * operations log, and prints the next commands in order. Production waits for a verified staging.
- */
+/** `rotate <VARIABLE>`: the rotation runbook's first step, one secret in one stack. */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("rotate")
@@ -42,7 +11,7 @@ export function register(program: Command, ctx: CliContext): void {
       "Rotate one secret in one stack: bump its keeper, record it in the operations log, print the next steps.",
     )
     .argument("<VARIABLE>", "the secret to rotate, e.g. JWT_SECRET")
-    .requiredOption("-s, --stack <name>", "staging first, then production")
+    .addOption(stackOption(ctx, "staging first, then production").makeOptionMandatory())
     .requiredOption("--operator <who>", "who is rotating (recorded in the operations log)")
     .option("--reason <text>", "why (recorded in the operations log)")
     .option(
@@ -50,90 +19,5 @@ export function register(program: Command, ctx: CliContext): void {
       "confirmed leak: skip the staging-first order and the deploy freeze (needs --incident)",
     )
     .option("--incident <id>", "incident ID, with --break-glass")
-    .action(async (variable: string, opts: RotateOptions) => {
-      const o = ops(ctx);
-      const stack = checkStack(opts.stack);
-      const operator = checkOperator(opts.operator);
-      const reason = checkText("--reason", opts.reason);
-      const breakGlass = opts.breakGlass === true;
-      if (breakGlass && !opts.incident) {
-        throw new Error(
-          "--break-glass needs --incident <id>: a break-glass rotation is recorded against an incident.",
-        );
-      }
-      if (!breakGlass && opts.incident) {
-        throw new Error(
-          "--incident goes with --break-glass; leave it out of a scheduled rotation.",
-        );
-      }
-      const incident = breakGlass ? checkIncident(opts.incident) : null;
-      if (!breakGlass) {
-        refuseIfFrozen(
-          o.projectDir,
-          "Rotation",
-          operator,
-          `; a rotation for the incident goes through break-glass: npx pegasus-secrets break-glass ${variable} --operator ${operator} --incident <id>.`,
-        );
-      }
-      const log = readLog(o.projectDir);
-      const file = StackFile.load(o.projectDir, stack);
-      const now = o.now();
-      const req = { stack, variable, operator, reason, breakGlass, incident };
-      if (stack === "production" && !breakGlass) {
-        // The variable first, so a typo is not answered with "rotate staging first".
-        resolveSecret(variable, stack, operator);
-        productionGate(log, variable, operator);
-      }
-      const planned = planRotation(o.projectDir, log, file, req, now);
-
-      if (planned.kind === "started") {
-        const logged = appendLog(o.projectDir, planned.entry);
-        o.out(
-          [
-            `${variable} is an external secret (${planned.catalog.description.replace(/\.$/, "")}): its issuer creates the value, so this tool cannot generate it.`,
-            `Note from the catalog: ${planned.catalog.notes}.`,
-            "",
-            `1. Create the replacement value${planned.commands.length > 1 ? "s (one per consumer, separate staging and production keys)" : ""} in the provider's console.`,
-            `2. Store ${planned.commands.length > 1 ? "each one" : "it"}, encrypted, in the ${stack} stack (paste the value at the prompt):`,
-            ...planned.commands.map((c) => `     ${c}`),
-            "3. Record the rotation (this bumps the keeper and prints the rest of the runbook):",
-            `     npx pegasus-secrets rotate ${variable} --stack ${stack} --operator ${operator}`,
-            "",
-            `Rotation started: recorded in ${LOG_FILE} (line ${logged.line}). The old value stays in service until step 3 and pulumi up.`,
-          ].join("\n"),
-        );
-        return;
-      }
-
-      const [logged] = commit(o.projectDir, [file], [planned.entry]);
-      const e = planned.entry;
-      const lines = [
-        `Rotated ${variable} in ${stack}${breakGlass ? ` (BREAK-GLASS, incident ${incident})` : ""}: keeper ${e.oldKeeper} -> ${e.newKeeper}.`,
-      ];
-      if (e.previousKeeper) {
-        lines.push(
-          `The previous value (keeper ${e.previousKeeper}) stays valid, delivered as ${variable}_PREVIOUS, until finalize (overlap window).`,
-        );
-      } else if (planned.catalog.overlap && breakGlass) {
-        lines.push(
-          `No overlap window: after a leak the old value stops working at pulumi up${e.revokedKeeper ? ` (the open window of keeper ${e.revokedKeeper} is closed too)` : ""}.`,
-        );
-      }
-      if (e.source === "memorystore") {
-        lines.push(
-          "REDIS_URL comes from Memorystore, which issues the AUTH string: change it on the instance first; pulumi up then stores the instance's current AUTH string as the new version.",
-        );
-      }
-      lines.push(
-        "Impact:",
-        ...impactLines(e.impact),
-        `Recorded in ${LOG_FILE} (line ${logged.line}) by ${operator} at ${e.ts}.`,
-        "",
-        "Next steps, in order:",
-        ...nextSteps(e, planned.model, planned.catalog.overlap).map((s, i) => `  ${i + 1}. ${s}`),
-        "",
-        `Commit ${recordFiles([stack])} together.`,
-      );
-      o.out(lines.join("\n"));
-    });
+    .action((variable: string, opts: RotateOptions) => rotate(ctx, variable, opts));
 }

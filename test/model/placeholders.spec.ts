@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CATALOG } from "../../catalog";
 import { buildModel, collidingStacks, ConfigError, placeholdersOf, RawConfig } from "../../model";
-import { readStackConfig } from "../../cli/stackFiles";
+import { readStackConfig } from "../../cli/plan";
 import { fixtureProject } from "../fixtures";
 
 /** The fixture staging stack, with some of its values replaced. */

@@ -4,8 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { possibleExternalKeys } from "../../cli/stackFiles";
-import { CONFIG_KEYS } from "../../model";
+import { CONFIG_KEYS, possibleExternalKeys } from "../../model";
 import { PROJECT_DIR } from "../helpers";
 
 const git = (...args: string[]) =>

@@ -1,6 +1,5 @@
 import { kebab } from "../../model/naming";
-import { Evaluation } from "../../cli/evaluate";
-import { accessRows } from "../../cli/plan";
+import { accessRows, Evaluation } from "../../cli/plan";
 import { planStack } from "../helpers";
 
 /**

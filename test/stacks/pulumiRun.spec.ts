@@ -1,9 +1,9 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { evaluate } from "../../cli/evaluate";
-import { readStackConfig } from "../../cli/stackFiles";
+import { evaluate, readStackConfig } from "../../cli/plan";
 import { runProgram as runStack } from "../../stacks";
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { runProgram } from "@pegasus-secrets/test-engine";
 import { fixtureProject, FixtureProject } from "../fixtures";
 import { FIXED_NOW, PROJECT_DIR } from "../helpers";
@@ -23,8 +23,8 @@ const plainConfig = (stack: string, dir = fixture.dir): Record<string, string> =
   return config;
 };
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const isWireSecret = (v: unknown) => typeof v === "object" && v !== null && SIG in (v as object);
+const isWireSecret = (v: unknown) =>
+  typeof v === "object" && v !== null && specialSigKey in (v as object);
 
 /**
  * Loads the program the way `pulumi up` does: the SDK's own `cmd/run` entry point, which compiles

@@ -1,13 +1,19 @@
-import { canaryValueGenerator, Evaluation, REDACTED } from "../../cli/evaluate";
-import { accessRows, planJson, planText } from "../../cli/plan";
+import {
+  accessRows,
+  Evaluation,
+  planJson,
+  planText,
+  REDACTED,
+  Registrations,
+} from "../../cli/plan";
 import { CATALOG } from "../../catalog";
 import { kebab, shortHash } from "../../model/naming";
-import { planDeliveries } from "../../model";
-import { planStack } from "../helpers";
+import { Model, planDeliveries } from "../../model";
+import { canaryValueGenerator, planStack, registerStack } from "../helpers";
 
 const K = "pegasus-secrets";
 /** The platform delivery resources (`type::name`) that carry a variable or one that rotates with it. */
-const carriers = (ev: Evaluation, variable: string): string[] => {
+const carriers = (ev: { model: Model }, variable: string): string[] => {
   const carried = new Set(
     ev.model.secrets
       .filter((s) => s.variable === variable || s.rotatesWith === variable)
@@ -18,11 +24,12 @@ const carriers = (ev: Evaluation, variable: string): string[] => {
     .filter((d) => d.secrets.some((s) => carried.has(s.variable)))
     .map((d) => `pulumi-nodejs:dynamic/pegasus:${types[d.target.platform]}::${d.name}`);
 };
-const byKey = (ev: Evaluation) =>
-  new Map(ev.resources.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
+/** Each registered resource's inputs, values included, by `type::name`. */
+const byKey = (r: Registrations) =>
+  new Map(r.registered.map((x) => [`${x.type}::${x.name}`, JSON.stringify(x.inputs)]));
 
-/** Resources added, removed or changed between two evaluations. */
-function changes(a: Evaluation, b: Evaluation): string[] {
+/** Resources added, removed or changed between two runs of the program, values compared. */
+function changes(a: Registrations, b: Registrations): string[] {
   const x = byKey(a);
   const y = byKey(b);
   const keys = new Set([...x.keys(), ...y.keys()]);
@@ -138,16 +145,15 @@ describe("no value escapes", () => {
     const values = [...issued, ...Object.values(external)];
     expect(issued.length).toBeGreaterThan(10);
     for (const v of values) expect(everything).not.toContain(v);
-    // ...while the program really did receive them: revealed inputs carry them.
+    // ...while the program really did receive them: the registrations below the redaction carry them.
     const revealed = JSON.stringify(
       (
-        await planStack("staging", {
+        await registerStack("staging", {
           values: () => issued[0],
           overrides: { [`${K}:redisUrl`]: external.redisUrl },
           secretOverrides: [`${K}:redisUrl`],
-          revealSecrets: true,
         })
-      ).resources,
+      ).registered,
     );
     expect(revealed).toContain(external.redisUrl);
     expect(revealed).toContain(issued[0]);
@@ -171,9 +177,11 @@ describe("no value escapes", () => {
 });
 
 describe("rotation by keeper", () => {
-  let base: Evaluation;
+  // Compared with values: a keeper bump must reach the deliveries that carry the value, whose inputs
+  // differ only in the (secret) value itself.
+  let base: Registrations;
   beforeAll(async () => {
-    base = await planStack("staging", { revealSecrets: true });
+    base = await registerStack("staging");
   });
   const leaders = CATALOG.filter((e) => e.kind === "secret" && !e.rotatesWith).map((e) => e.name);
 
@@ -181,8 +189,7 @@ describe("rotation by keeper", () => {
     "bumping the keeper of %s changes only that secret's value and version",
     async (variable) => {
       const rotations = { JWT_SECRET: "initial", [variable]: "2026-11-29.1" };
-      const after = await planStack("staging", {
-        revealSecrets: true,
+      const after = await registerStack("staging", {
         overrides: { [`${K}:rotations`]: JSON.stringify(rotations) },
       });
       const changed = changes(base, after);
@@ -219,8 +226,7 @@ describe("rotation by keeper", () => {
   );
 
   it("gives a signing key a new value while its previous one stays, during the overlap window", async () => {
-    const after = await planStack("staging", {
-      revealSecrets: true,
+    const after = await registerStack("staging", {
       overrides: {
         [`${K}:rotations`]: JSON.stringify({ JWT_SECRET: "2026-11-29.1" }),
         [`${K}:previousKeepers`]: JSON.stringify({ JWT_SECRET: "initial" }),
@@ -236,7 +242,7 @@ describe("rotation by keeper", () => {
       ].sort(),
     );
     const before = byKey(base);
-    const jwtVersions = after.resources.filter((r) => r.name.startsWith("jwt-secret-version-"));
+    const jwtVersions = after.registered.filter((r) => r.name.startsWith("jwt-secret-version-"));
     expect(jwtVersions).toHaveLength(2);
     expect(
       before.get(

@@ -1,7 +1,7 @@
 // What each stack's plan declares for the signals: channels, the two alerts with the metric and
 // its filter, emergency grants and, when configured, the KMS grants. Config comes from each
 // test's overrides; the project ID is read back from the model, never assumed.
-import { Evaluation } from "../../cli/evaluate";
+import { Evaluation } from "../../cli/plan";
 import { planStack } from "../helpers";
 
 const K = "pegasus-secrets";

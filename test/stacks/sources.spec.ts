@@ -1,6 +1,5 @@
-import { canaryValueGenerator } from "../../cli/evaluate";
 import { planJson } from "../../cli/plan";
-import { planStack } from "../helpers";
+import { canaryValueGenerator, planStack } from "../helpers";
 
 const K = "pegasus-secrets";
 

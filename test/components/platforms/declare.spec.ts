@@ -3,10 +3,9 @@
  * platform and consumer, after Secret Manager, with values redacted and no credential anywhere.
  */
 import { randomBytes } from "crypto";
-import { canaryValueGenerator } from "../../../cli/evaluate";
 import { planJson, planText } from "../../../cli/plan";
 import { deliveryRows, planDeliveries } from "../../../model";
-import { planStack } from "../../helpers";
+import { canaryValueGenerator, planStack } from "../../helpers";
 import { setEnv } from "./kit";
 
 describe("the offline plan shows deliveries, never a value", () => {

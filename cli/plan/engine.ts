@@ -1,0 +1,309 @@
+import { createHash } from "crypto";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { specialResourceSig, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { CATALOG } from "../../catalog";
+import { buildModel, Model, PROJECT } from "../../model";
+import { readStackConfig, StackFileConfig } from "./stackFiles";
+
+// `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped SDK internal
+const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** What replaces every secret value in the plan. */
+export const REDACTED = "[secret]";
+
+/** One declared resource, as the plan prints it. */
+export interface PlannedResource {
+  type: string;
+  name: string;
+  /** Logical name of the parent resource, or null at the top. */
+  parent: string | null;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  /** Resource options that matter for review: protection, ignored changes, and the resources it depends on. */
+  options: { protect?: boolean; ignoreChanges?: string[]; dependencies?: string[] };
+}
+
+/**
+ * What the program registered under the mocks, before redaction: resource inputs and stack outputs
+ * in the SDK's wire form, so a secret input is `{[specialSigKey]: specialSecretSig, value}` with its
+ * value in clear. Only {@link redactRegistrations} reads it; nothing prints it. Its fields are named
+ * apart from {@link Evaluation}'s so one can never be passed where the other is expected.
+ */
+export interface Registrations {
+  stack: string;
+  files: StackFileConfig;
+  model: Model;
+  /** Every declared resource, inputs as registered. */
+  registered: PlannedResource[];
+  /** Stack outputs as exported; a secret output carries the secret signature. */
+  exported: Record<string, unknown>;
+}
+
+/** Everything one offline evaluation of the program saw, every secret value redacted. */
+export interface Evaluation {
+  stack: string;
+  files: StackFileConfig;
+  model: Model;
+  resources: PlannedResource[];
+  /** Stack outputs, redacted the same way as inputs. */
+  outputs: Record<string, unknown>;
+}
+
+/** Generates the value a mock gives a computed secret output (a RandomPassword result, an HMAC secret). */
+export type ValueGenerator = (kind: string, name: string) => string;
+
+/** Deterministic per name, so two evaluations of an unchanged stack agree; changes when a name changes. */
+export const defaultValueGenerator: ValueGenerator = (kind, name) =>
+  `plan-${kind}-${createHash("sha256").update(`${kind}:${name}`).digest("hex").slice(0, 24)}`;
+
+/** Redacts secrets (and resource references, serialized providers) for printing. */
+export function redact(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(redact);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[specialSigKey] === specialSecretSig) return REDACTED;
+    if (o[specialSigKey] === specialResourceSig) return `[resource ${String(o.urn)}]`;
+    return Object.fromEntries(
+      Object.entries(o).map(([k, x]) =>
+        k === "__provider" && typeof x === "string"
+          ? [k, `[serialized provider, ${x.length} bytes]`]
+          : [k, redact(x)],
+      ),
+    );
+  }
+  return v;
+}
+
+/** Computed outputs the real providers would return, per type. Secret-bearing ones come from `gen`. */
+function computed(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  gcpProject: string,
+  gen: ValueGenerator,
+) {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { result: gen("random-password", name), bcryptHash: gen("bcrypt", name) };
+    case "gcp:serviceaccount/account:Account": {
+      const email = `${inputs.accountId}@${inputs.project ?? gcpProject}.iam.gserviceaccount.com`;
+      return {
+        email,
+        member: `serviceAccount:${email}`,
+        name: `projects/${inputs.project}/serviceAccounts/${email}`,
+      };
+    }
+    case "gcp:secretmanager/secret:Secret":
+      return { name: `projects/${inputs.project ?? gcpProject}/secrets/${inputs.secretId}` };
+    case "gcp:secretmanager/secretVersion:SecretVersion":
+      return { name: `${String(inputs.secret)}/versions/1`, version: "1" };
+    case "gcp:pubsub/topic:Topic":
+      return { id: `projects/${inputs.project ?? gcpProject}/topics/${inputs.name}` };
+    case "gcp:projects/serviceIdentity:ServiceIdentity":
+      return { email: `service-000000000000@gcp-sa-secretmanager.iam.gserviceaccount.com` };
+    case "gcp:storage/hmacKey:HmacKey":
+      return { accessId: gen("hmac-access-id", name), secret: gen("hmac-secret", name) };
+    default:
+      return {};
+  }
+}
+
+/**
+ * A mock monitor that also records each registration's parent. The SDK's mock hands `newResource`
+ * neither the parent nor the URN, and the plan prints the tree.
+ */
+class RecordingMonitor extends MockMonitor {
+  readonly seen: pulumi.runtime.MockResourceArgs[] = [];
+  readonly parents = new Map<string, string>();
+  readonly urnNames = new Map<string, string>();
+  readonly options = new Map<
+    string,
+    { protect: boolean; ignoreChanges: string[]; dependencies: string[] }
+  >();
+  // The request and response are the SDK's generated protobuf classes, which it does not type here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceRequest, untyped in the SDK
+  async registerResource(req: any, callback: (err: unknown, resp?: any) => void) {
+    const key = `${req.getType()}::${req.getName()}`;
+    const parent = req.getParent();
+    if (parent) this.parents.set(key, parent);
+    this.options.set(key, {
+      protect: req.getProtect() === true,
+      ignoreChanges: req.getIgnorechangesList(),
+      dependencies: req.getDependenciesList(),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceResponse
+    return super.registerResource(req, (err: unknown, resp: any) => {
+      if (resp) this.urnNames.set(resp.getUrn(), req.getName());
+      callback(err, resp);
+    });
+  }
+}
+
+export interface EvaluateOptions {
+  projectDir: string;
+  stack: string;
+  /** Runs the program and returns its exports. Default: require `<projectDir>/index.ts` (the real entry point). */
+  program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Values for computed secret outputs; tests pass generators of known random values to hunt for leaks. */
+  values?: ValueGenerator;
+  /** Replace config values after reading the stack file (tests; `access-diff`). */
+  overrides?: Record<string, string>;
+  secretOverrides?: string[];
+}
+
+/**
+ * Runs the real program under Pulumi's runtime mocks with one stack's config, offline: no CLI, no
+ * credentials, no network. Returns every declared resource and the stack outputs, every secret
+ * value redacted: what `plan`, `evidence` and every other reader of the plan see.
+ */
+export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
+  return redactRegistrations(await runUnderMocks(opts));
+}
+
+/** The plan's view of what the program registered: secrets, resource references and serialized providers redacted. */
+export function redactRegistrations(r: Registrations): Evaluation {
+  return {
+    stack: r.stack,
+    files: r.files,
+    model: r.model,
+    resources: r.registered.map((res) => ({
+      ...res,
+      inputs: redact(res.inputs) as Record<string, unknown>,
+    })),
+    outputs: redact(r.exported) as Record<string, unknown>,
+  };
+}
+
+/**
+ * The evaluation itself: runs the program under the mocks and records every registration as it
+ * arrived, secret values included. {@link evaluate} redacts it; tests that compare values between two
+ * runs (the blast radius of a keeper bump) read it directly.
+ */
+export async function runUnderMocks(opts: EvaluateOptions): Promise<Registrations> {
+  const files = readStackConfig(opts.projectDir, opts.stack);
+  Object.assign(files.values, opts.overrides ?? {});
+  files.secretKeys.push(...(opts.secretOverrides ?? []));
+  const gen = opts.values ?? defaultValueGenerator;
+  const gcpProject = files.values["gcp:project"] ?? "unset-project";
+  const monitor: RecordingMonitor = new RecordingMonitor({
+    newResource: (a) => {
+      monitor.seen.push(a);
+      const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
+        string,
+        unknown
+      >;
+      return { id: (id as string) ?? `${a.name}-id`, state: { ...a.inputs, ...outs } };
+    },
+    call: (a) => {
+      if (a.token === "gcp:redis/getInstance:getInstance") {
+        return {
+          ...a.inputs,
+          authString: gen("redis-auth", String(a.inputs.name)),
+          host: "10.0.0.4",
+          port: 6378,
+          transitEncryptionMode: "SERVER_AUTHENTICATION",
+        };
+      }
+      throw new Error(`The offline plan has no mock for the data source ${a.token}.`);
+    },
+  });
+  pulumi.runtime.setAllConfig(files.values, files.secretKeys);
+  pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, false);
+
+  const program =
+    opts.program ??
+    (() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded by path, as the CLI does
+      return require(path.join(opts.projectDir, "index.ts")) as Record<string, unknown>;
+    });
+  // The model is rebuilt here from the same config so the plan can show consumers and keepers; the
+  // program validates it again itself, exactly as under `pulumi up`.
+  const model = buildModel(CATALOG, opts.stack, files.raw);
+
+  // The SDK records a stack trace for every promise it creates (runtime/debuggable.ts); with source maps
+  // installed (ts-node, Jest) that dominates an offline run. Error messages are all the plan shows.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 1;
+  try {
+    return await run(opts, files, model, monitor, program);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+async function run(
+  opts: EvaluateOptions,
+  files: StackFileConfig,
+  model: Model,
+  monitor: RecordingMonitor,
+  program: () => Record<string, unknown> | Promise<Record<string, unknown>>,
+): Promise<Registrations> {
+  const seen = monitor.seen;
+  let failure: unknown;
+  // The program's exports as it returned them: the stack resource's own outputs come back resolved
+  // with their secrecy dropped, so a secret export would print in clear. These keep their Outputs.
+  let exports: Record<string, unknown> | undefined;
+  await pulumi.runtime
+    .runInPulumiStack(async () => {
+      try {
+        exports = await program();
+        return exports;
+      } catch (err) {
+        failure = err;
+        return undefined;
+      }
+    })
+    .catch((err) => {
+      failure ??= err;
+      return undefined;
+    });
+  // Registrations are RPCs to the mock monitor: let every one land before reading what was declared.
+  await sdkSettings.waitForRPCs();
+  if (failure) throw failure;
+  const exported = (await resolveAll(exports ?? {})) as Record<string, unknown>;
+
+  const registered: PlannedResource[] = seen
+    .filter((a) => a.type !== "pulumi:pulumi:Stack")
+    .map((a) => {
+      const parentUrn = monitor.parents.get(`${a.type}::${a.name}`);
+      const parentName = parentUrn ? (monitor.urnNames.get(parentUrn) ?? null) : null;
+      const o = monitor.options.get(`${a.type}::${a.name}`);
+      const options: PlannedResource["options"] = {};
+      if (o?.protect) options.protect = true;
+      if (o?.ignoreChanges.length) options.ignoreChanges = o.ignoreChanges;
+      if (o?.dependencies.length)
+        options.dependencies = o.dependencies.map((u) => monitor.urnNames.get(u) ?? u);
+      return {
+        type: a.type,
+        name: a.name,
+        parent: parentName && parentName !== `${PROJECT}-${opts.stack}` ? parentName : null,
+        custom: a.custom !== false,
+        inputs: a.inputs,
+        options,
+      };
+    });
+  return { stack: opts.stack, files, model, registered, exported };
+}
+
+/** Resolves Outputs inside stack exports; secret outputs come back as the secret sig so `redact` hides them. */
+async function resolveAll(v: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(v)) {
+    // `isSecret` and `promise()` are the Output's internal accessors (not in its public typings).
+    const o = v as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };
+    const secret = await o.isSecret;
+    const inner = await resolveAll(await o.promise());
+    return secret ? { [specialSigKey]: specialSecretSig, value: inner } : inner;
+  }
+  if (v instanceof Promise) return resolveAll(await v);
+  if (Array.isArray(v)) return Promise.all(v.map(resolveAll));
+  if (v && typeof v === "object" && !(v instanceof pulumi.Resource)) {
+    const entries = await Promise.all(
+      Object.entries(v).map(async ([k, x]) => [k, await resolveAll(x)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return v;
+}

@@ -1,0 +1,230 @@
+import * as fs from "fs";
+import * as path from "path";
+import { configSetCommands, STACKS } from "../../model";
+import { checkIncident, checkOperator, checkText, Ops, ops, OpsContext, utc } from "./context";
+import { FollowUp, restartFollowUps, shellLine } from "./followUps";
+import { FREEZE_FILE, writeFreeze } from "./freeze";
+import { resolveSecret } from "./impact";
+import { writeIncident } from "./incident";
+import { appendLog, LOG_FILE, Logged, readLog, RotateEntry } from "./log";
+import { commit, planRotation, PlannedRotation, recordFiles } from "./rotation";
+import { stackFilePath, StackFile, validateStackText } from "./stackEdit";
+
+/** The options of `break-glass`. */
+export interface BreakGlassOptions {
+  operator: string;
+  incident: string;
+  reason?: string;
+  /** Run the follow-up commands now instead of printing them. */
+  run?: boolean;
+}
+
+/**
+ * `break-glass <VARIABLE...>`: the guide's break-glass procedure for a confirmed leak or active
+ * abuse, as far as code can take it. 1. freezes deploys; 2. rotates every named secret in every stack
+ * at once (no staging-first order, no overlap window); 3.-4. prints, or with `--run` runs, the exact
+ * `pulumi up`, restart and verify commands; 5. opens the incident record with the impact window and
+ * remediation timeline to fill in. Everything is recorded in the operations log.
+ */
+export async function breakGlass(
+  ctx: OpsContext,
+  variables: string[],
+  opts: BreakGlassOptions,
+): Promise<void> {
+  const o = ops(ctx);
+  const operator = checkOperator(opts.operator);
+  const incident = checkIncident(opts.incident);
+  const reason = checkText("--reason", opts.reason);
+  const vars = [...new Set(variables)];
+  const stacks = STACKS.filter((s) => fs.existsSync(stackFilePath(o.projectDir, s))).sort(
+    // Production first: that is where a leaked value does harm.
+    (a, b) => (a === "production" ? -1 : b === "production" ? 1 : 0),
+  );
+  for (const v of vars) resolveSecret(v, stacks[0] ?? "staging", operator);
+  const now = o.now();
+  const ts = utc(now);
+
+  // Plan and validate every rotation before anything is written: all of them happen, or none.
+  const log = readLog(o.projectDir);
+  const files = stacks.map((s) => StackFile.load(o.projectDir, s));
+  const planned: PlannedRotation[] = [];
+  for (const file of files) {
+    for (const variable of vars) {
+      const p = planRotation(
+        o.projectDir,
+        log,
+        file,
+        { stack: file.stack, variable, operator, reason, breakGlass: true, incident },
+        now,
+      );
+      if (p.kind === "rotate") planned.push(p);
+    }
+  }
+  const external = vars.filter((v) =>
+    planned.some((p) => p.entry.variable === v && p.entry.valuePending),
+  );
+  if (opts.run && external.length > 0) {
+    throw new Error(
+      `--run cannot set the new value of ${external.join(", ")} for you (the issuer creates it). Nothing was changed. Run break-glass without --run, set the values with the printed pulumi config set --secret commands, then run the printed commands in order.`,
+    );
+  }
+
+  for (const f of files) validateStackText(o.projectDir, f.stack, f.toString());
+
+  // Step 1: freeze (kept if one is already in force), then step 2: the rotations.
+  const frozen = writeFreeze(o.projectDir, { since: ts, operator, incident, reason });
+  let freezeLine: number | null = null;
+  if (frozen.created) {
+    freezeLine = appendLog(o.projectDir, {
+      action: "freeze",
+      ts,
+      operator,
+      incident,
+      reason,
+    }).line;
+  }
+  const written = commit(
+    o.projectDir,
+    files,
+    planned.map((p) => p.entry),
+  );
+
+  // Steps 3 and 4, per stack: external values first, then pulumi up, restarts, verify.
+  const followUps: FollowUp[] = [];
+  for (const stack of stacks) {
+    const model = planned.find((p) => p.entry.stack === stack)?.model;
+    if (!model) continue;
+    for (const v of external) {
+      for (const c of configSetCommands(model, v, stack)) {
+        followUps.push({
+          stack,
+          step: "value",
+          note: `new value of ${v}`,
+          command: c.split(" "),
+        });
+      }
+    }
+    followUps.push({
+      stack,
+      step: "up",
+      note: `apply the new values to ${stack}`,
+      command: ["pulumi", "up", "--stack", stack, "--yes"],
+    });
+    const services = [
+      ...new Set(
+        planned.filter((p) => p.entry.stack === stack).flatMap((p) => p.entry.impact.services),
+      ),
+    ];
+    followUps.push(...restartFollowUps(model, stack, services));
+    followUps.push({
+      stack,
+      step: "verify",
+      note: `readiness and smoke checks of ${stack}`,
+      command: ["npx", "pegasus-secrets", "verify", "--stack", stack, "--operator", operator],
+    });
+  }
+  const commands = followUps.filter((f) => f.command).map((f) => f.command!);
+  const bg = appendLog(o.projectDir, {
+    action: "break-glass",
+    ts,
+    operator,
+    incident,
+    variables: vars,
+    stacks,
+    reason,
+    commands,
+  });
+
+  // Step 5: the incident record.
+  const rotations = planned.map((p, i) => ({
+    entry: p.entry as RotateEntry,
+    line: written[i].line,
+  }));
+  const record = writeIncident(o.projectDir, {
+    incident,
+    operator,
+    ts,
+    reason,
+    variables: vars,
+    stacks,
+    rotations,
+    freeze: { since: frozen.freeze.since, line: freezeLine },
+    followUps,
+    externalVariables: external,
+  });
+  const rel = (f: string) => path.relative(o.projectDir, f).split(path.sep).join("/");
+
+  const out: string[] = [
+    `BREAK-GLASS ${incident} by ${operator} at ${ts}`,
+    `1. Deploys frozen: ${frozen.created ? `wrote ${FREEZE_FILE}` : `already frozen since ${frozen.freeze.since}`}.`,
+    `2. Rotated ${vars.join(", ")} in ${stacks.join(", ")} (${LOG_FILE} lines ${written[0].line}-${written[written.length - 1].line}):`,
+    ...rotations.map(
+      (r) =>
+        `     ${r.entry.stack} ${r.entry.variable}: ${r.entry.oldKeeper} -> ${r.entry.newKeeper}${r.entry.valuePending ? " (new value still to set)" : ""}; services ${r.entry.impact.services.join(", ") || "none"}`,
+    ),
+    `5. Incident record ${record.created ? "opened" : "extended"}: ${rel(record.file)} (fill in the impact window and the timeline).`,
+    "",
+    opts.run ? "3.-4. Running, in order:" : "3.-4. Run, in order (or run break-glass with --run):",
+    ...numbered(followUps),
+  ];
+  o.out(out.join("\n"));
+  if (!opts.run) {
+    o.out(
+      [
+        "",
+        `Then commit ${recordFiles(stacks)} ${FREEZE_FILE} ${rel(record.file)} together (break-glass log entry: line ${bg.line}).`,
+        `Lift the freeze when every stack verifies: npx pegasus-secrets lift-freeze --operator ${operator}`,
+      ].join("\n"),
+    );
+    return;
+  }
+  await runFollowUps(o, followUps, incident, operator);
+}
+
+/** Runs the follow-ups in order through the context's executor, logging each; stops at the first failure. */
+async function runFollowUps(
+  o: Ops,
+  followUps: FollowUp[],
+  incident: string,
+  operator: string,
+): Promise<void> {
+  const ran: Logged[] = [];
+  for (const f of followUps) {
+    if (!f.command) {
+      o.out(f.step === "info" ? `-- (${f.note})` : `-- by hand: ${f.note}`);
+      continue;
+    }
+    o.out(`-- ${shellLine(f.command)}`);
+    const exitCode = await o.exec(f.command, { cwd: o.projectDir });
+    ran.push(
+      appendLog(o.projectDir, {
+        action: "command",
+        ts: utc(o.now()),
+        operator,
+        incident,
+        command: f.command,
+        exitCode,
+      }),
+    );
+    if (exitCode !== 0) {
+      throw new Error(
+        `\`${shellLine(f.command)}\` exited with ${exitCode} (recorded in ${LOG_FILE} line ${ran[ran.length - 1].line}). The remaining steps did not run: fix the cause, then run them by hand in the order printed above. Deploys stay frozen.`,
+      );
+    }
+  }
+  o.out(
+    `All break-glass commands succeeded. Fill in operations/incidents/${incident}.md, then lift the freeze: npx pegasus-secrets lift-freeze --operator ${operator}`,
+  );
+}
+
+/** The follow-ups as printed: numbered steps (a command, or by hand), notes unnumbered. */
+function numbered(followUps: FollowUp[]): string[] {
+  let n = 0;
+  return followUps.map((f) => {
+    if (f.step === "info") return `       (${f.note})`;
+    n++;
+    return f.command
+      ? `  ${n}. ${shellLine(f.command)}   # ${f.note}`
+      : `  ${n}. by hand: ${f.note}`;
+  });
+}

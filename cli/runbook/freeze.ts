@@ -1,0 +1,137 @@
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { writeFileAtomic } from "../shared/atomicWrite";
+import { checkIncident, checkOperator, checkText, ops, OpsContext, utc } from "./context";
+import { appendLog, LOG_FILE } from "./log";
+
+/**
+ * The deploy freeze marker (guide, break-glass step 1). While `operations/FREEZE` exists, `rotate`
+ * and `finalize` refuse (except break-glass) and `freeze-status` exits non-zero, which CI runs
+ * before `pulumi up`. The file is committed, so the freeze reaches CI with the next push.
+ */
+export const FREEZE_FILE = path.join("operations", "FREEZE");
+
+export interface Freeze {
+  since: string;
+  operator: string;
+  incident: string | null;
+  reason: string | null;
+}
+
+const freezePath = (projectDir: string) => path.join(projectDir, FREEZE_FILE);
+
+/** The freeze in force, or null. A marker that cannot be read still freezes: it exists. */
+export function readFreeze(projectDir: string): Freeze | null {
+  const file = freezePath(projectDir);
+  if (!fs.existsSync(file)) return null;
+  let data: Partial<Record<keyof Freeze, unknown>> = {};
+  try {
+    data = (YAML.parse(fs.readFileSync(file, "utf8")) as typeof data) ?? {};
+  } catch {
+    data = {};
+  }
+  const s = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+  return {
+    since: s(data.since) ?? "unknown",
+    operator: s(data.operator) ?? "unknown",
+    incident: s(data.incident),
+    reason: s(data.reason),
+  };
+}
+
+/** Writes the marker unless one exists; returns the freeze in force either way. */
+export function writeFreeze(projectDir: string, f: Freeze): { freeze: Freeze; created: boolean } {
+  const existing = readFreeze(projectDir);
+  if (existing) return { freeze: existing, created: false };
+  const file = freezePath(projectDir);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const body = [
+    "# Deploys of pegasus-secrets are frozen (secrets-management guide, break-glass step 1).",
+    "# CI (`npx pegasus-secrets freeze-status`) and `pegasus-secrets rotate` refuse while this file exists.",
+    "# Lift it with: npx pegasus-secrets lift-freeze --operator <you>",
+    YAML.stringify({
+      since: f.since,
+      operator: f.operator,
+      incident: f.incident,
+      reason: f.reason,
+    }).trimEnd(),
+    "",
+  ].join("\n");
+  writeFileAtomic(file, body, { exclusive: true });
+  return { freeze: f, created: true };
+}
+
+export function removeFreeze(projectDir: string): void {
+  fs.rmSync(freezePath(projectDir), { force: true });
+}
+
+/** One sentence about a freeze: since when, by whom, for what. */
+export const describeFreeze = (f: Freeze): string =>
+  `Deploys are frozen since ${f.since} by ${f.operator}${f.incident ? ` for incident ${f.incident}` : ""}${f.reason ? ` (${f.reason})` : ""} (${FREEZE_FILE}).`;
+
+/** `freeze`: freezes deploys (break-glass does it for you); a freeze in force stays as it is. */
+export async function freeze(
+  ctx: OpsContext,
+  opts: { operator: string; incident?: string; reason?: string },
+): Promise<void> {
+  const o = ops(ctx);
+  const operator = checkOperator(opts.operator);
+  const incident = opts.incident === undefined ? null : checkIncident(opts.incident);
+  const reason = checkText("--reason", opts.reason);
+  const ts = utc(o.now());
+  const { freeze: inForce, created } = writeFreeze(o.projectDir, {
+    since: ts,
+    operator,
+    incident,
+    reason,
+  });
+  if (!created) {
+    o.out(`Already frozen. ${describeFreeze(inForce)}`);
+    return;
+  }
+  const logged = appendLog(o.projectDir, { action: "freeze", ts, operator, incident, reason });
+  o.out(
+    [
+      `Deploys frozen: wrote ${FREEZE_FILE}, recorded in ${LOG_FILE} (line ${logged.line}).`,
+      `Commit and push ${FREEZE_FILE} so CI sees it. Lift with: npx pegasus-secrets lift-freeze --operator ${operator}`,
+    ].join("\n"),
+  );
+}
+
+/** `freeze-status`: fails while deploys are frozen (CI runs it before `pulumi up`). */
+export async function freezeStatus(ctx: OpsContext): Promise<void> {
+  const o = ops(ctx);
+  const f = readFreeze(o.projectDir);
+  if (f) {
+    throw new Error(
+      `${describeFreeze(f)} Deploys wait until it is lifted: npx pegasus-secrets lift-freeze --operator <you>.`,
+    );
+  }
+  o.out("Deploys are not frozen.");
+}
+
+/** `lift-freeze`: lifts the freeze and records who lifted it and why. */
+export async function liftFreeze(
+  ctx: OpsContext,
+  opts: { operator: string; reason?: string },
+): Promise<void> {
+  const o = ops(ctx);
+  const operator = checkOperator(opts.operator);
+  const reason = checkText("--reason", opts.reason);
+  const f = readFreeze(o.projectDir);
+  if (!f)
+    throw new Error(`Deploys are not frozen (${FREEZE_FILE} does not exist): nothing to lift.`);
+  const logged = appendLog(o.projectDir, {
+    action: "lift-freeze",
+    ts: utc(o.now()),
+    operator,
+    incident: f.incident,
+    frozenSince: f.since,
+    reason,
+  });
+  removeFreeze(o.projectDir);
+  o.out(
+    `Freeze lifted (frozen since ${f.since}${f.incident ? `, incident ${f.incident}` : ""}); recorded in ${LOG_FILE} (line ${logged.line}). Commit the removal of ${FREEZE_FILE} and ${LOG_FILE} together.`,
+  );
+}

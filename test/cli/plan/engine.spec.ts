@@ -1,0 +1,78 @@
+// The plan engine's two layers: what the program registered under the runtime mocks (values in the
+// SDK's wire form), and the redacted evaluation every reader of the plan gets. A small program stands
+// in for ours, so each layer is checked on exactly what it was given.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { evaluate, redact, REDACTED, runUnderMocks } from "../../../cli/plan";
+import { canaryValueGenerator, PROJECT_DIR } from "../../helpers";
+
+describe("the plan engine", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-engine-"));
+    for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
+      fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A generated value stored as a secret input of a child resource, and exported as a secret. */
+  const program = () => {
+    const pw = new random.RandomPassword("pw", { length: 16 });
+    const holder = new random.RandomPassword("holder", {
+      length: 8,
+      overrideSpecial: pulumi.secret(pw.result),
+    });
+    return { value: pulumi.secret(pw.result), name: holder.urn.apply(() => "holder") };
+  };
+
+  it("registers what the program declared, secret values in the SDK's wire form", async () => {
+    const { gen, issued } = canaryValueGenerator();
+    const r = await runUnderMocks({ projectDir: dir, stack: "staging", program, values: gen });
+    const holder = r.registered.find((x) => x.name === "holder")!;
+    expect(holder.inputs.length).toBe(8);
+    expect(holder.inputs.overrideSpecial).toEqual({
+      [specialSigKey]: specialSecretSig,
+      value: issued[0],
+    });
+    expect(r.exported.value).toEqual({ [specialSigKey]: specialSecretSig, value: issued[0] });
+    expect(r.exported.name).toBe("holder");
+  });
+
+  it("evaluates to the same resources with every secret value redacted", async () => {
+    const { gen, issued } = canaryValueGenerator();
+    const ev = await evaluate({ projectDir: dir, stack: "staging", program, values: gen });
+    expect(ev.resources.map((x) => [x.type, x.name, x.parent])).toEqual([
+      ["random:index/randomPassword:RandomPassword", "pw", null],
+      ["random:index/randomPassword:RandomPassword", "holder", null],
+    ]);
+    expect(ev.resources[1].inputs).toEqual({ length: 8, overrideSpecial: REDACTED });
+    expect(ev.outputs).toEqual({ value: REDACTED, name: "holder" });
+    expect(issued.length).toBeGreaterThan(0);
+    for (const v of issued) expect(JSON.stringify(ev)).not.toContain(v);
+  });
+
+  it.each([
+    ["a secret", { [specialSigKey]: specialSecretSig, value: "x" }, REDACTED],
+    [
+      "a resource reference",
+      { [specialSigKey]: "5cf8f73096256a8f31e491e813e4eb8e", urn: "urn:pulumi:s::p::t::n" },
+      "[resource urn:pulumi:s::p::t::n]",
+    ],
+    [
+      "a serialized provider",
+      { __provider: "abcdef" },
+      { __provider: "[serialized provider, 6 bytes]" },
+    ],
+    [
+      "secrets nested in lists and maps",
+      { a: [1, { b: { [specialSigKey]: specialSecretSig, value: "x" } }], c: "plain" },
+      { a: [1, { b: REDACTED }], c: "plain" },
+    ],
+  ])("redacts %s", (_, input, expected) => {
+    expect(redact(input)).toEqual(expected);
+  });
+});
