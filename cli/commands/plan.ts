@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { showPlan } from "../plan";
-import { overdueWarnings } from "../runbook/status";
+import { planContext } from "../runbook/status";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
 
@@ -14,10 +14,6 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(stackOption(ctx, "stack to plan: staging or production").makeOptionMandatory())
     .option("--json", "print one JSON object instead of the summary")
     .action((opts: { stack: string; json?: boolean }) =>
-      showPlan(ctx, {
-        ...opts,
-        // Production secrets past their rotation period (guide, baseline rule 5), from the operations log.
-        warnings: (model) => overdueWarnings(ctx.projectDir, model, new Date()),
-      }),
+      showPlan(ctx, { ...opts, context: (model) => planContext(ctx.projectDir, model) }),
     );
 }

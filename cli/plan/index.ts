@@ -22,6 +22,7 @@ export type {
 export { ENCRYPTED_MARKER, readStackConfig, unsetMarker } from "./stackFiles";
 export type { ExternalKeyState, StackFileConfig } from "./stackFiles";
 export { accessRows, planJson } from "./plan";
+export type { PlanContext } from "./plan";
 export type {
   AccessRow,
   Plan,

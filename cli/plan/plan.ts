@@ -1,5 +1,16 @@
 /** The plan JSON: its one type, and how an evaluation becomes it. */
-import { deliveryRows, planDeliveries, rotationKeepers } from "../../model";
+import {
+  deliveryRows,
+  expiredGrants,
+  Issue,
+  placeholdersOf,
+  planDeliveries,
+  RotationPhase,
+  rotationPhase,
+  RotationProgress,
+  rotationProgress,
+  rotationKeepers,
+} from "../../model";
 import { Evaluation, PlannedResource, REDACTED } from "./engine";
 
 /** One accessor grant as declared (read from the IAM resources, not from the model). */
@@ -32,6 +43,8 @@ export interface PlanSecret {
   keeper: string;
   previousKeeper: string | null;
   rotationDays: number;
+  /** Where its rotation stands in this stack: a previous value live, and whether it can go. */
+  phase: RotationPhase;
   value: typeof REDACTED;
 }
 
@@ -80,8 +93,31 @@ export interface Plan {
     command: string | null;
   }[];
   deliveries: PlanDelivery[];
+  /** The alerts that reach a person (docs/operations.md): who is told, and what each alert watches. */
+  signals: {
+    emails: string[];
+    channels: string[];
+    rotationDue: { subscription: string; filter: string };
+    unexpectedAccess: { metric: string; filter: string }[];
+  };
+  /** Time-boxed break-glass reads, each on one secret, with whether it has expired. */
+  emergencyGrants: {
+    variable: string;
+    secretId: string;
+    member: string;
+    incident: string;
+    expiresAt: string;
+    expired: boolean;
+  }[];
+  /** Customer-managed encryption keys by replica location; empty for Google-managed encryption. */
+  kms: { keys: Record<string, string>; required: boolean };
+  /** Committed example values a real `pulumi up` refuses, each with the command that replaces it. */
+  placeholders: Issue[];
   outputs: Record<string, unknown>;
-  /** Production secrets past their rotation period, from the operations log (empty when not asked). */
+  /**
+   * What the stack should hear about: the model's (no one told in production), expired emergency
+   * grants, and production secrets past their rotation period (from the operations log, when asked).
+   */
   warnings: string[];
 }
 
@@ -99,7 +135,7 @@ export type RevisionPlan = Pick<Plan, "stack"> &
     gcpProject: Plan["gcpProject"];
     resources: Loose<PlanResource, "parent" | "options">[];
     access: AccessRow[];
-    secrets: Loose<Omit<PlanSecret, "rotationDays" | "value">, "previousKeeper">[];
+    secrets: Loose<Omit<PlanSecret, "rotationDays" | "value">, "previousKeeper" | "phase">[];
     identities: Loose<PlanIdentity, "mode">[];
     rotationKeepers: Plan["rotationKeepers"];
     deliveries: Loose<Omit<PlanDelivery, "value">, "kind" | "source">[];
@@ -138,12 +174,21 @@ export function accessRows(
   return rows;
 }
 
-/**
- * Builds the JSON plan. Every secret value is already `[secret]` in `ev`. `warnings` are what the
- * caller has to say about the stack (the `plan` command passes the rotation runbook's overdue secrets).
- */
-export function planJson(ev: Evaluation, opts: { warnings?: string[] } = {}): Plan {
+/** What the plan knows beyond the evaluation: the operations log's view, and the clock. */
+export interface PlanContext {
+  /** Warnings from the runbook (overdue production secrets). */
+  warnings?: string[];
+  /** Where each variable's rotation stands, from the operations log; default: nothing recorded. */
+  progress?: (variable: string) => RotationProgress;
+  /** Now, for expired grants. Default: the current time. */
+  now?: Date;
+}
+
+/** Builds the JSON plan. Every secret value is already `[secret]` in `ev`. */
+export function planJson(ev: Evaluation, opts: PlanContext = {}): Plan {
   const { model, files } = ev;
+  const progress = opts.progress ?? ((v: string) => rotationProgress([], v));
+  const expired = new Set(expiredGrants(model.emergencyGrants, opts.now ?? new Date()));
   const external = new Map(files.external.map((e) => [e.key, e.state]));
   return {
     stack: ev.stack,
@@ -166,6 +211,7 @@ export function planJson(ev: Evaluation, opts: { warnings?: string[] } = {}): Pl
       keeper: s.keeper,
       previousKeeper: s.previousKeeper ?? null,
       rotationDays: s.rotationDays,
+      phase: rotationPhase(s.previousKeeper, progress(s.rotatesWith ?? s.variable)),
       value: REDACTED,
     })),
     identities: model.identities.map((i) => ({
@@ -202,7 +248,30 @@ export function planJson(ev: Evaluation, opts: { warnings?: string[] } = {}): Pl
         value: r.kind === "secret" ? REDACTED : (plain.get(r.variable) ?? ""),
       }));
     }),
+    signals: {
+      emails: model.signals.emails,
+      channels: model.signals.channels,
+      rotationDue: model.signals.rotationDue,
+      unexpectedAccess: model.signals.unexpectedAccess,
+    },
+    emergencyGrants: model.emergencyGrants.map((g) => ({
+      variable: g.variable,
+      secretId: g.secretId,
+      member: g.member,
+      incident: g.incident,
+      expiresAt: g.expiresAt,
+      expired: expired.has(g),
+    })),
+    kms: model.config.kms,
+    placeholders: placeholdersOf(model.config),
     outputs: ev.outputs,
-    warnings: opts.warnings ?? [],
+    warnings: [
+      ...model.signals.warnings,
+      ...[...expired].map(
+        (g) =>
+          `the emergency grant of ${g.variable} to ${g.member} (incident ${g.incident}) expired at ${g.expiresAt}; remove it: npx pegasus-secrets revoke-access ${g.variable} --stack ${ev.stack} --incident ${g.incident} --operator <you>`,
+      ),
+      ...(opts.warnings ?? []),
+    ],
   };
 }

@@ -2,7 +2,7 @@
 import type { Model } from "../../model";
 import { CliContext, output } from "../shared/context";
 import { evaluate, REDACTED } from "./engine";
-import { Plan, planJson } from "./plan";
+import { Plan, PlanContext, planJson } from "./plan";
 
 /** The deliveries section of the summary: per platform and consumer, where and which names. */
 function deliveriesText(rows: Plan["deliveries"]): string {
@@ -44,6 +44,30 @@ const table = (rows: string[][]): string => {
     .join("\n");
 };
 
+/** Who is told, what the alerts watch, emergency grants and encryption keys. */
+function signalsText(p: Plan): string {
+  const g = p.signals;
+  const told = [...g.emails, ...g.channels];
+  const lines = [
+    `  notified: ${told.length ? told.join(", ") : "nobody (no `notifications` configured)"}`,
+    `  rotation due: subscription ${g.rotationDue.subscription} (${g.rotationDue.filter}) on the rotation topic`,
+    ...g.unexpectedAccess.map(
+      (m) => `  unexpected secret access: metric ${m.metric}, filter:\n    ${m.filter}`,
+    ),
+    ...p.emergencyGrants.map(
+      (e) =>
+        `  emergency access: ${e.member} may read ${e.secretId} until ${e.expiresAt} (incident ${e.incident})${e.expired ? " EXPIRED" : ""}`,
+    ),
+  ];
+  const keys = Object.entries(p.kms.keys);
+  lines.push(
+    keys.length
+      ? `  encryption: customer-managed keys ${keys.map(([l, k]) => `${l} -> ${k}`).join(", ")}${p.kms.required ? " (required)" : ""}`
+      : "  encryption: Google-managed (no `kms` keys)",
+  );
+  return lines.join("\n");
+}
+
 /** The readable summary `plan` prints by default. */
 export function planText(p: Plan): string {
   const out: string[] = [];
@@ -55,7 +79,7 @@ export function planText(p: Plan): string {
   out.push("", "Secrets (Secret Manager)");
   out.push(
     table([
-      ["VARIABLE", "SCOPE", "SECRET ID", "SOURCE", "CONSUMERS", "KEEPER", "ROTATION"],
+      ["VARIABLE", "SCOPE", "SECRET ID", "SOURCE", "CONSUMERS", "KEEPER", "ROTATION", "PHASE"],
       ...p.secrets.map((s) => [
         s.variable,
         s.scope,
@@ -64,6 +88,7 @@ export function planText(p: Plan): string {
         s.consumers.join(","),
         s.previousKeeper ? `${s.keeper} (previous ${s.previousKeeper} still valid)` : s.keeper,
         `${s.rotationDays}d`,
+        s.phase,
       ]),
     ]),
   );
@@ -121,6 +146,8 @@ export function planText(p: Plan): string {
       `${pending.length} external value(s) are not set: \`pulumi up\` refuses to run until each is set with the command shown.`,
     );
   }
+  out.push("", "Signals (docs/operations.md)");
+  out.push(signalsText(p));
   out.push("", "Platform deliveries (secrets are projections of the Secret Manager values)");
   out.push(deliveriesText(p.deliveries));
   for (const w of p.warnings) out.push("", `warning: ${w}`);
@@ -135,11 +162,11 @@ export async function showPlan(
   opts: {
     stack: string;
     json?: boolean;
-    /** What to warn about, from the model (the `plan` command passes overdue production secrets). */
-    warnings?: (model: Model) => string[];
+    /** What the runbook knows about the stack (overdue secrets, where each rotation stands). */
+    context?: (model: Model) => PlanContext;
   },
 ): Promise<void> {
   const ev = await evaluate({ projectDir: ctx.projectDir, stack: opts.stack });
-  const plan = planJson(ev, { warnings: opts.warnings?.(ev.model) });
+  const plan = planJson(ev, opts.context?.(ev.model));
   output(ctx)(opts.json ? JSON.stringify(plan, null, 2) : planText(plan));
 }

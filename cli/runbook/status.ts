@@ -1,6 +1,7 @@
-import { keeperDate, Model } from "../../model";
+import { keeperDate, Model, rotationProgress } from "../../model";
+import type { PlanContext } from "../plan";
 import { ops, OpsContext } from "./context";
-import { LOG_FILE, Logged, readLog, RotateEntry } from "./log";
+import { LOG_FILE, LogEntry, Logged, readLog, RotateEntry } from "./log";
 import { loadModel } from "./stackEdit";
 
 /** Days before the limit at which a secret shows as due soon. */
@@ -124,6 +125,24 @@ export function overdueWarnings(projectDir: string, model: Model, now: Date): st
     );
   }
   return warnings;
+}
+
+/**
+ * What the plan shows from the operations log: overdue production secrets, and where each
+ * variable's rotation stands (the phase of each secret). A log that cannot be read is a warning.
+ */
+export function planContext(projectDir: string, model: Model, now = new Date()): PlanContext {
+  let events: LogEntry[] = [];
+  try {
+    events = readLog(projectDir).map((l) => l.entry);
+  } catch {
+    // overdueWarnings reports the unreadable log.
+  }
+  return {
+    warnings: overdueWarnings(projectDir, model, now),
+    progress: (variable) => rotationProgress(events, variable),
+    now,
+  };
 }
 
 /**

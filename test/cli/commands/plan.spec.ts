@@ -92,10 +92,11 @@ test("prints the whole JSON plan of production through the package's bin into a 
       command: "pulumi config set --secret redisUrl --stack production",
     });
     const ts = then.toISOString().replace(/\.\d{3}Z$/, "Z");
-    expect(plan.warnings[0]).toBe(
+    expect(plan.warnings[0]).toMatch(/^production has no `notifications`/);
+    expect(plan.warnings[1]).toBe(
       `AWS_SECRET_ACCESS_KEY in production was last rotated 100 days ago (${ts}), past its 90-day limit: npx pegasus-secrets rotate AWS_SECRET_ACCESS_KEY --stack staging --operator <you>, then production.`,
     );
-    expect(plan.warnings[1]).toMatch(/^6 production secret\(s\) have no recorded rotation \(/);
+    expect(plan.warnings[2]).toMatch(/^6 production secret\(s\) have no recorded rotation \(/);
   } finally {
     project.cleanup();
   }

@@ -323,9 +323,12 @@ describe("the production plan", () => {
   it("warns about production secrets past their period, or with no recorded rotation", () => {
     const p = tempProject("2026-11-29T03:00:00Z");
     try {
-      expect(planJson(production).warnings).toEqual([]);
+      const nobodyTold = production.model.signals.warnings;
+      expect(nobodyTold).toHaveLength(1);
+      expect(planJson(production).warnings).toEqual(nobodyTold);
       const warnings = overdueWarnings(p.dir, production.model, p.clock.now);
       expect(planJson(production, { warnings }).warnings).toEqual([
+        ...nobodyTold,
         "7 production secret(s) have no recorded rotation (OPENAI_API_KEY, DATABASE_URL, REDIS_URL, JWT_SECRET, SIGNED_URL_KEY, WEBHOOK_SHARED_SECRET, AWS_SECRET_ACCESS_KEY): their age is unknown until each is rotated through the runbook (operations/log.jsonl).",
       ]);
     } finally {
