@@ -16,6 +16,8 @@ import * as breakGlass from "./commands/breakGlass";
 import * as freeze from "./commands/freeze";
 import * as evidence from "./commands/evidence";
 import * as opsLog from "./commands/opsLog";
+import * as applied from "./commands/applied";
+import * as emergencyAccess from "./commands/emergencyAccess";
 
 /** Every command module registers itself here; each one only wires its options to a feature. */
 const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [
@@ -27,10 +29,12 @@ const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [
   docs,
   // The rotation runbook and break-glass (docs/runbook.md).
   rotate,
-  finalize,
+  applied,
   verify,
+  finalize,
   rotationStatus,
   breakGlass,
+  emergencyAccess,
   freeze,
   evidence,
   opsLog,

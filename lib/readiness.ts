@@ -23,6 +23,13 @@ export interface ReadinessOptions {
   requestTimeoutMs: number;
   /** Consecutive ready answers needed; more than one rides out an instance that answers once, then restarts. */
   successes: number;
+  /** Told after each attempt that did not finish the wait (for progress while polling). */
+  onAttempt?: (a: {
+    attempt: number;
+    status: number | null;
+    error: string | null;
+    elapsedMs: number;
+  }) => void;
 }
 
 /** What polling saw. Never a response body. */
@@ -92,6 +99,12 @@ export async function waitUntilReady(o: ReadinessOptions): Promise<ReadinessResu
     if (Date.now() + o.intervalMs >= deadline || attempts >= maxAttempts) {
       return { ready: false, attempts, elapsedMs: Date.now() - start, lastStatus, lastError };
     }
+    o.onAttempt?.({
+      attempt: attempts,
+      status: r.status,
+      error: r.error,
+      elapsedMs: Date.now() - start,
+    });
     await new Promise((resolve) => setTimeout(resolve, o.intervalMs));
   }
 }

@@ -1,20 +1,22 @@
 import { Command } from "commander";
-import { finalize } from "../runbook/finalize";
+import { finalize, FinalizeOptions } from "../runbook/finalize";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
 
-/** `finalize <VARIABLE>`: ends a signing key's overlap window once verify has passed. */
+/** `finalize <VARIABLE>`: revokes the previous value once production has verified the rotation. */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("finalize")
     .description(
-      "End a signing key's overlap window: revoke its previous value (after verify has passed).",
+      "End a rotation in one stack: revoke the previous value (only after production verified the rotation).",
     )
-    .argument("<VARIABLE>", "the signing key, e.g. JWT_SECRET")
-    .addOption(stackOption(ctx, "stack whose overlap window to close").makeOptionMandatory())
+    .argument("<VARIABLE>", "the rotated secret, e.g. DATABASE_URL")
+    .addOption(stackOption(ctx, "stack whose previous value to revoke").makeOptionMandatory())
     .requiredOption("--operator <who>", "who is finalizing (recorded in the operations log)")
     .option("--reason <text>", "why (recorded in the operations log)")
-    .action((variable: string, opts: { stack: string; operator: string; reason?: string }) =>
-      finalize(ctx, variable, opts),
-    );
+    .option(
+      "--revoked-at-issuer",
+      "an external value: confirm the old one was revoked at its issuer (recorded)",
+    )
+    .action((variable: string, opts: FinalizeOptions) => finalize(ctx, variable, opts));
 }

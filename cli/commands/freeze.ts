@@ -19,12 +19,17 @@ export function register(program: Command, ctx: CliContext): void {
 
   program
     .command("freeze-status")
-    .description("Exit non-zero while deploys are frozen (CI runs this before pulumi up).")
-    .action(() => freezeStatus(ctx));
+    .description(
+      "Exit non-zero while deploys are frozen (CI runs this before pulumi up); with --incident, exit 0 only under that incident's freeze (the break-glass workflow).",
+    )
+    .option("--incident <id>", "succeed only while deploys are frozen for this incident")
+    .action((opts: { incident?: string }) => freezeStatus(ctx, opts));
 
   program
     .command("lift-freeze")
-    .description("Lift the deploy freeze and record who lifted it.")
+    .description(
+      "Lift the deploy freeze, record who lifted it, and remove the incident's emergency access grants.",
+    )
     .requiredOption("--operator <who>", "who lifts it (recorded in the operations log)")
     .option("--reason <text>", "why it is safe now")
     .action((opts: { operator: string; reason?: string }) => liftFreeze(ctx, opts));

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { showLog } from "../runbook/log";
+import { showLog } from "../runbook/logView";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
 

@@ -7,13 +7,15 @@ import { stackOption } from "../shared/stacks";
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("rotation-status")
-    .description("List every secret's last rotation and age; flag those past 90 days.")
+    .description(
+      "List every secret's last rotation, age and rotation state; flag those past their period (at most 90 days).",
+    )
     .addOption(stackOption(ctx, "stack to report on").makeOptionMandatory())
     .option(
       "--fail-on-overdue",
-      "exit non-zero if a secret is past its period or has no recorded rotation (for CI)",
+      "exit 1 if a secret is past its rotation period (for CI; a stack never deployed has none)",
     )
-    .option("--json", "print JSON instead of the table")
+    .option("--json", "print the stable JSON form (version 1) instead of the table")
     .action((opts: { stack: string; failOnOverdue?: boolean; json?: boolean }) =>
       showRotationStatus(ctx, opts),
     );

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { configSetCommands, STACKS } from "../../model";
+import { BREAK_GLASS_ENV, configSetCommands, STACKS } from "../../model";
 import { checkIncident, checkOperator, checkText, Ops, ops, OpsContext, utc } from "./context";
 import { FollowUp, restartFollowUps, shellLine } from "./followUps";
 import { FREEZE_FILE, writeFreeze } from "./freeze";
@@ -36,11 +36,10 @@ export async function breakGlass(
   const incident = checkIncident(opts.incident);
   const reason = checkText("--reason", opts.reason);
   const vars = [...new Set(variables)];
-  const stacks = STACKS.filter((s) => fs.existsSync(stackFilePath(o.projectDir, s))).sort(
-    // Production first: that is where a leaked value does harm.
-    (a, b) => (a === "production" ? -1 : b === "production" ? 1 : 0),
-  );
-  for (const v of vars) resolveSecret(v, stacks[0] ?? "staging", operator);
+  // Production first: that is where a leaked value does harm.
+  const stacks = [...STACKS].sort((a, b) => (a === "production" ? -1 : b === "production" ? 1 : 0));
+  for (const v of vars) resolveSecret(v, stacks[0], operator);
+  checkPrerequisites(o, stacks, opts.run === true);
   const now = o.now();
   const ts = utc(now);
 
@@ -89,7 +88,7 @@ export async function breakGlass(
     planned.map((p) => p.entry),
   );
 
-  // Steps 3 and 4, per stack: external values first, then pulumi up, restarts, verify.
+  // Steps 3 and 4, per stack: external values first, then pulumi up, restarts, applied, verify.
   const followUps: FollowUp[] = [];
   for (const stack of stacks) {
     const model = planned.find((p) => p.entry.stack === stack)?.model;
@@ -107,8 +106,12 @@ export async function breakGlass(
     followUps.push({
       stack,
       step: "up",
-      note: `apply the new values to ${stack}`,
+      note:
+        stack === "production"
+          ? `apply the new values to production (the program lets this run only under the freeze of ${incident}; the break-glass workflow does the same in CI)`
+          : `apply the new values to ${stack}`,
       command: ["pulumi", "up", "--stack", stack, "--yes"],
+      env: { [BREAK_GLASS_ENV]: incident },
     });
     const services = [
       ...new Set(
@@ -118,12 +121,21 @@ export async function breakGlass(
     followUps.push(...restartFollowUps(model, stack, services));
     followUps.push({
       stack,
+      step: "applied",
+      note: `record what ${stack} now runs (verify counts only against it)`,
+      command: ["npx", "pegasus-secrets", "applied", "--stack", stack, "--operator", operator],
+    });
+    followUps.push({
+      stack,
       step: "verify",
       note: `readiness and smoke checks of ${stack}`,
       command: ["npx", "pegasus-secrets", "verify", "--stack", stack, "--operator", operator],
     });
   }
-  const commands = followUps.filter((f) => f.command).map((f) => f.command!);
+  // Environment assignments first, as the printed shell line has them.
+  const commands = followUps
+    .filter((f) => f.command)
+    .map((f) => [...Object.entries(f.env ?? {}).map(([k, v]) => `${k}=${v}`), ...f.command!]);
   const bg = appendLog(o.projectDir, {
     action: "break-glass",
     ts,
@@ -181,6 +193,50 @@ export async function breakGlass(
   await runFollowUps(o, followUps, incident, operator);
 }
 
+/**
+ * Everything break-glass needs, checked before it changes anything: every stack file, a clean work
+ * tree (the break-glass commit must hold only the rotation), and for `--run` the Pulumi CLI. Says
+ * exactly what is missing; nothing was written.
+ */
+function checkPrerequisites(o: Ops, stacks: string[], run: boolean): void {
+  const missing: string[] = [];
+  for (const s of stacks) {
+    if (!fs.existsSync(stackFilePath(o.projectDir, s))) {
+      missing.push(`Pulumi.${s}.yaml is missing: break-glass rotates every stack at once`);
+    }
+  }
+  const git = o.probe(["git", "status", "--porcelain", "--untracked-files=no"], {
+    cwd: o.projectDir,
+  });
+  if (git.status === null) {
+    missing.push("git is not available: break-glass needs it to check that the work tree is clean");
+  } else if (git.status !== 0) {
+    missing.push(`${o.projectDir} is not a git work tree: break-glass records its changes in git`);
+  } else if (git.stdout.trim() !== "") {
+    // Porcelain lines are "XY <path>": the status columns may start with a space, so no trim.
+    const files = git.stdout
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => l.slice(3));
+    missing.push(
+      `the work tree has uncommitted changes (${files.join(", ")}): commit or stash them, so the break-glass commit holds only the rotation`,
+    );
+  }
+  if (run) {
+    const pulumi = o.probe(["pulumi", "version"], { cwd: o.projectDir });
+    if (pulumi.status !== 0) {
+      missing.push(
+        "--run runs pulumi up, and the Pulumi CLI is not installed here (https://www.pulumi.com/docs/install/); run break-glass without --run and the printed commands where it is, or use the break-glass workflow",
+      );
+    }
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `Break-glass cannot start; nothing was changed:\n${missing.map((m) => `  - ${m}`).join("\n")}`,
+    );
+  }
+}
+
 /** Runs the follow-ups in order through the context's executor, logging each; stops at the first failure. */
 async function runFollowUps(
   o: Ops,
@@ -194,21 +250,21 @@ async function runFollowUps(
       o.out(f.step === "info" ? `-- (${f.note})` : `-- by hand: ${f.note}`);
       continue;
     }
-    o.out(`-- ${shellLine(f.command)}`);
-    const exitCode = await o.exec(f.command, { cwd: o.projectDir });
+    o.out(`-- ${shellLine(f.command, f.env)}`);
+    const exitCode = await o.exec(f.command, { cwd: o.projectDir, env: f.env });
     ran.push(
       appendLog(o.projectDir, {
         action: "command",
         ts: utc(o.now()),
         operator,
         incident,
-        command: f.command,
+        command: [...Object.entries(f.env ?? {}).map(([k, v]) => `${k}=${v}`), ...f.command],
         exitCode,
       }),
     );
     if (exitCode !== 0) {
       throw new Error(
-        `\`${shellLine(f.command)}\` exited with ${exitCode} (recorded in ${LOG_FILE} line ${ran[ran.length - 1].line}). The remaining steps did not run: fix the cause, then run them by hand in the order printed above. Deploys stay frozen.`,
+        `\`${shellLine(f.command, f.env)}\` exited with ${exitCode} (recorded in ${LOG_FILE} line ${ran[ran.length - 1].line}). The remaining steps did not run: fix the cause, then run them by hand in the order printed above. Deploys stay frozen.`,
       );
     }
   }
@@ -224,7 +280,7 @@ function numbered(followUps: FollowUp[]): string[] {
     if (f.step === "info") return `       (${f.note})`;
     n++;
     return f.command
-      ? `  ${n}. ${shellLine(f.command)}   # ${f.note}`
+      ? `  ${n}. ${shellLine(f.command, f.env)}   # ${f.note}`
       : `  ${n}. by hand: ${f.note}`;
   });
 }

@@ -4,7 +4,19 @@ import type { EvaluateOptions, Evaluation } from "../plan";
 import { CliContext, output } from "../shared/context";
 
 /** Runs one command of a printed runbook step (`pulumi up`, a restart, `verify`) and returns its exit code. */
-export type Executor = (command: string[], opts: { cwd: string }) => Promise<number> | number;
+export type Executor = (
+  command: string[],
+  opts: { cwd: string; env?: Record<string, string> },
+) => Promise<number> | number;
+
+/**
+ * Runs a command quietly (a prerequisite check, `pulumi stack output`) and returns its status and
+ * output; status null when it cannot start.
+ */
+export type Probe = (
+  command: string[],
+  opts: { cwd: string },
+) => { status: number | null; stdout: string; stderr?: string };
 
 /**
  * What the runbook commands need beyond {@link CliContext}. Every field is optional so `main.ts`
@@ -19,44 +31,28 @@ export interface OpsContext extends CliContext {
   evaluate?: (opts: EvaluateOptions) => Promise<Evaluation>;
   /** Environment for `${env:NAME}` references in smoke headers. Default: `process.env`. */
   env?: Record<string, string | undefined>;
-  /**
-   * The keepers a stack last deployed (its `rotationKeepers` output), or null if unknown. Default:
-   * `pulumi stack output rotationKeepers --json`; tests pass their own and never run `pulumi`.
-   */
-  deployedKeepers?: (stack: string, projectDir: string) => Record<string, string> | null;
+  /** Runs a quiet command (`pulumi version`, `git status`, `pulumi stack output`). Default: spawn without a shell. */
+  probe?: Probe;
 }
 
-/** Reads the `rotationKeepers` stack output with the Pulumi CLI; null when the CLI or the output is missing. */
-export function pulumiStackKeepers(
-  stack: string,
-  projectDir: string,
-): Record<string, string> | null {
-  const r = spawnSync(
-    "pulumi",
-    ["stack", "output", "rotationKeepers", "--json", "--stack", stack],
-    {
-      cwd: projectDir,
-      encoding: "utf8",
-      timeout: 60_000,
-      stdio: ["ignore", "pipe", "ignore"],
-    },
-  );
-  if (r.error || r.status !== 0) return null;
-  try {
-    const v = JSON.parse(r.stdout) as unknown;
-    if (!v || typeof v !== "object" || Array.isArray(v)) return null;
-    const entries = Object.entries(v as Record<string, unknown>);
-    return entries.every(([, x]) => typeof x === "string")
-      ? (Object.fromEntries(entries) as Record<string, string>)
-      : null;
-  } catch {
-    return null;
-  }
-}
+/** Spawns a command quietly; a command that cannot start has status null. */
+export const spawnProbe: Probe = (command, opts) => {
+  const r = spawnSync(command[0], command.slice(1), {
+    cwd: opts.cwd,
+    encoding: "utf8",
+    timeout: 60_000,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return { status: r.error ? null : r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+};
 
 /** Spawns a command without a shell (no quoting surprises), inheriting stdin/stdout/stderr. */
 export const spawnExecutor: Executor = (command, opts) => {
-  const r = spawnSync(command[0], command.slice(1), { cwd: opts.cwd, stdio: "inherit" });
+  const r = spawnSync(command[0], command.slice(1), {
+    cwd: opts.cwd,
+    stdio: "inherit",
+    env: opts.env ? { ...process.env, ...opts.env } : process.env,
+  });
   if (r.error) {
     process.stderr.write(`could not run ${command[0]}: ${r.error.message}\n`);
     return 127;
@@ -69,10 +65,10 @@ export interface Ops {
   projectDir: string;
   now: () => Date;
   exec: Executor;
+  probe: Probe;
   out: (text: string) => void;
   evaluate: (opts: EvaluateOptions) => Promise<Evaluation>;
   env: Record<string, string | undefined>;
-  deployedKeepers: (stack: string, projectDir: string) => Record<string, string> | null;
 }
 
 export const ops = (ctx: CliContext): Ops => {
@@ -81,6 +77,7 @@ export const ops = (ctx: CliContext): Ops => {
     projectDir: path.resolve(c.projectDir),
     now: c.now ?? (() => new Date()),
     exec: c.exec ?? spawnExecutor,
+    probe: c.probe ?? spawnProbe,
     out: output(c),
     // Loaded on first use: only `evidence` needs the Pulumi SDK, and the rest of the runbook should not wait for it.
     evaluate:
@@ -89,7 +86,6 @@ export const ops = (ctx: CliContext): Ops => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only evidence needs the SDK
         (require("../plan") as typeof import("../plan")).evaluate(o)),
     env: c.env ?? process.env,
-    deployedKeepers: c.deployedKeepers ?? pulumiStackKeepers,
   };
 };
 

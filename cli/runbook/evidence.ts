@@ -74,7 +74,11 @@ export async function writeEvidence(ctx: OpsContext, opts: { stack: string }): P
   const log = readLog(o.projectDir);
   const digest = logDigest(o.projectDir);
   const plan = planJson(await o.evaluate({ projectDir: o.projectDir, stack }));
-  const proofs = [storeProof(plan, o.projectDir), rehearsalProof(log), versionProof(log, stack)];
+  const proofs = [
+    storeProof(plan, o.projectDir, log),
+    rehearsalProof(log),
+    versionProof(log, stack),
+  ];
   const now = utc(o.now());
   const file = evidencePath(o.projectDir, now.slice(0, 10), stack);
   fs.mkdirSync(path.dirname(file), { recursive: true });

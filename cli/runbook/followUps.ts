@@ -10,9 +10,11 @@ import { list } from "./impact";
 export interface FollowUp {
   stack: string;
   /** `value` (set an external value), `up`, `restart`, `verify`, `manual` (by hand), `info` (nothing to do). */
-  step: "value" | "up" | "restart" | "verify" | "manual" | "info";
+  step: "value" | "up" | "applied" | "restart" | "verify" | "manual" | "info";
   /** The exact command; absent for a manual step or a note. */
   command?: string[];
+  /** Environment it needs (`PEGASUS_BREAK_GLASS` for a break-glass `pulumi up`). */
+  env?: Record<string, string>;
   /** What it does, in a few words. */
   note: string;
 }
@@ -20,8 +22,9 @@ export interface FollowUp {
 /** Shell-quotes one argument for printing. */
 const q = (a: string): string =>
   /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
-/** A command as it is printed: exactly the argument vector that `--run` executes. */
-export const shellLine = (cmd: string[]): string => cmd.map(q).join(" ");
+/** A command as it is printed: exactly the argument vector (and environment) that `--run` executes. */
+export const shellLine = (cmd: string[], env: Record<string, string> = {}): string =>
+  [...Object.entries(env).map(([k, v]) => `${k}=${q(v)}`), ...cmd.map(q)].join(" ");
 
 /**
  * The restart of each service of a stack (guide, break-glass step 3), from its platform deliveries.

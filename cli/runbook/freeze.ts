@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
+import { Freeze, FREEZE_PATH, parseFreeze } from "../../model";
 import { writeFileAtomic } from "../shared/atomicWrite";
 import { checkIncident, checkOperator, checkText, ops, OpsContext, utc } from "./context";
+import { revokeIncidentGrants } from "./emergencyAccess";
 import { appendLog, LOG_FILE } from "./log";
 
 /**
@@ -10,34 +12,16 @@ import { appendLog, LOG_FILE } from "./log";
  * and `finalize` refuse (except break-glass) and `freeze-status` exits non-zero, which CI runs
  * before `pulumi up`. The file is committed, so the freeze reaches CI with the next push.
  */
-export const FREEZE_FILE = path.join("operations", "FREEZE");
+export const FREEZE_FILE = path.join(...FREEZE_PATH.split("/"));
 
-export interface Freeze {
-  since: string;
-  operator: string;
-  incident: string | null;
-  reason: string | null;
-}
+export type { Freeze };
 
 const freezePath = (projectDir: string) => path.join(projectDir, FREEZE_FILE);
 
 /** The freeze in force, or null. A marker that cannot be read still freezes: it exists. */
 export function readFreeze(projectDir: string): Freeze | null {
   const file = freezePath(projectDir);
-  if (!fs.existsSync(file)) return null;
-  let data: Partial<Record<keyof Freeze, unknown>> = {};
-  try {
-    data = (YAML.parse(fs.readFileSync(file, "utf8")) as typeof data) ?? {};
-  } catch {
-    data = {};
-  }
-  const s = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-  return {
-    since: s(data.since) ?? "unknown",
-    operator: s(data.operator) ?? "unknown",
-    incident: s(data.incident),
-    reason: s(data.reason),
-  };
+  return fs.existsSync(file) ? parseFreeze(fs.readFileSync(file, "utf8")) : null;
 }
 
 /** Writes the marker unless one exists; returns the freeze in force either way. */
@@ -100,9 +84,23 @@ export async function freeze(
 }
 
 /** `freeze-status`: fails while deploys are frozen (CI runs it before `pulumi up`). */
-export async function freezeStatus(ctx: OpsContext): Promise<void> {
+export async function freezeStatus(
+  ctx: OpsContext,
+  opts: { incident?: string } = {},
+): Promise<void> {
   const o = ops(ctx);
   const f = readFreeze(o.projectDir);
+  if (opts.incident !== undefined) {
+    // The break-glass workflow: it may apply only under the freeze of its own incident.
+    const incident = checkIncident(opts.incident);
+    if (f && f.incident === incident) {
+      o.out(`${describeFreeze(f)} A break-glass deploy for ${incident} may run.`);
+      return;
+    }
+    throw new Error(
+      `${f ? describeFreeze(f) : "Deploys are not frozen."} A break-glass deploy for ${incident} needs the freeze of that incident: npx pegasus-secrets break-glass <VARIABLE> --operator <you> --incident ${incident}, committed and pushed.`,
+    );
+  }
   if (f) {
     throw new Error(
       `${describeFreeze(f)} Deploys wait until it is lifted: npx pegasus-secrets lift-freeze --operator <you>.`,
@@ -131,7 +129,13 @@ export async function liftFreeze(
     reason,
   });
   removeFreeze(o.projectDir);
+  // The incident is over: its emergency grants go too, in every stack.
+  const revoked = f.incident ? revokeIncidentGrants(o, f.incident, operator, reason) : [];
   o.out(
-    `Freeze lifted (frozen since ${f.since}${f.incident ? `, incident ${f.incident}` : ""}); recorded in ${LOG_FILE} (line ${logged.line}). Commit the removal of ${FREEZE_FILE} and ${LOG_FILE} together.`,
+    [
+      `Freeze lifted (frozen since ${f.since}${f.incident ? `, incident ${f.incident}` : ""}); recorded in ${LOG_FILE} (line ${logged.line}).`,
+      ...revoked.map((r) => `Emergency access removed: ${r}.`),
+      `Commit the removal of ${FREEZE_FILE}${revoked.length ? ", the stack files" : ""} and ${LOG_FILE} together.`,
+    ].join("\n"),
   );
 }

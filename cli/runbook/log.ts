@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { Impact } from "../../model";
-import { ops, OpsContext } from "./context";
+import type { LogEntry, RotateEntry, VerifyEntry } from "./entries";
+
+export type * from "./entries";
 
 /**
  * The operations log: one JSON object per line in `operations/log.jsonl`, committed with the stack
@@ -13,128 +14,6 @@ import { ops, OpsContext } from "./context";
  */
 export const LOG_FILE = path.join("operations", "log.jsonl");
 
-interface Base {
-  /** UTC, ISO 8601. */
-  ts: string;
-  operator: string;
-}
-
-/** A keeper bump in one stack file. */
-export interface RotateEntry extends Base {
-  action: "rotate";
-  stack: string;
-  variable: string;
-  source: string;
-  oldKeeper: string;
-  newKeeper: string;
-  /** Signing keys: the keeper whose value stays valid until `finalize`. */
-  previousKeeper: string | null;
-  /** A break-glass rotation closes an open overlap window at once: the keeper it revoked. */
-  revokedKeeper: string | null;
-  impact: Impact;
-  reason: string | null;
-  breakGlass: boolean;
-  incident: string | null;
-  /** External secrets: the encrypted config keys that hold the new value. */
-  externalKeys: string[];
-  /** Break-glass on an external secret: the new value still has to be set before `pulumi up`. */
-  valuePending: boolean;
-}
-
-/** First half of an external secret's rotation: the fingerprints of the ciphertexts it must see replaced. */
-export interface RotateStartedEntry extends Base {
-  action: "rotate-started";
-  stack: string;
-  variable: string;
-  /** Config key -> fingerprint of its ciphertext (`unset` when the key is absent). Never a value. */
-  keys: Record<string, string>;
-  reason: string | null;
-}
-
-/** End of an overlap window: the previous keeper removed from the stack file. */
-export interface FinalizeEntry extends Base {
-  action: "finalize";
-  stack: string;
-  variable: string;
-  keeper: string;
-  revokedKeeper: string;
-  /** Secret Manager secrets whose previous version `pulumi up` disables. */
-  secretIds: string[];
-  /** Platform variables `pulumi up` removes (`JWT_SECRET_PREVIOUS`), per target when known. */
-  platformVariables: string[];
-  reason: string | null;
-}
-
-/**
- * One check of `verify`: the deployed keepers (what `pulumi up` last applied, from the stack's
- * outputs), a readiness endpoint, or a smoke step.
- */
-export interface CheckResult {
-  kind: "deployed" | "ready" | "smoke";
-  name: string;
-  ok: boolean;
-  /** A short status line: HTTP status, attempts, the failing condition. Never a response body. */
-  detail: string;
-  attempts: number;
-  ms: number;
-  /** Scheme, host and path only: a query string could carry a token. */
-  url: string;
-}
-
-export interface VerifyEntry extends Base {
-  action: "verify";
-  stack: string;
-  ok: boolean;
-  /** The stack's keepers when it was verified, so a rotation can be tied to the verify that followed it. */
-  keepers: Record<string, string>;
-  previousKeepers: Record<string, string>;
-  /** The keepers `pulumi stack output rotationKeepers` reported, or null when it could not be read. */
-  deployedKeepers: Record<string, string> | null;
-  checks: CheckResult[];
-  ms: number;
-}
-
-export interface FreezeEntry extends Base {
-  action: "freeze";
-  incident: string | null;
-  reason: string | null;
-}
-
-export interface LiftFreezeEntry extends Base {
-  action: "lift-freeze";
-  incident: string | null;
-  frozenSince: string;
-  reason: string | null;
-}
-
-export interface BreakGlassEntry extends Base {
-  action: "break-glass";
-  incident: string;
-  variables: string[];
-  stacks: string[];
-  reason: string | null;
-  /** The follow-up commands, in order, as printed (or run with `--run`). */
-  commands: string[][];
-}
-
-/** A command `break-glass --run` executed, with its exit code. */
-export interface CommandEntry extends Base {
-  action: "command";
-  incident: string | null;
-  command: string[];
-  exitCode: number;
-}
-
-export type LogEntry =
-  | RotateEntry
-  | RotateStartedEntry
-  | FinalizeEntry
-  | VerifyEntry
-  | FreezeEntry
-  | LiftFreezeEntry
-  | BreakGlassEntry
-  | CommandEntry;
-
 /** An entry with its 1-based line number in the file. */
 export interface Logged<T extends LogEntry = LogEntry> {
   line: number;
@@ -144,7 +23,10 @@ export interface Logged<T extends LogEntry = LogEntry> {
 const ACTIONS = new Set<string>([
   "rotate",
   "rotate-started",
+  "applied",
   "finalize",
+  "grant-access",
+  "revoke-access",
   "verify",
   "freeze",
   "lift-freeze",
@@ -229,60 +111,3 @@ export const isVerify =
   (stack?: string) =>
   (e: LogEntry): e is VerifyEntry =>
     e.action === "verify" && (stack === undefined || e.stack === stack);
-
-/** The log as a Markdown table, for people who read it in a pull request or an audit. */
-export function logMarkdown(log: Logged[]): string {
-  const cell = (s: string) => s.replace(/\|/g, "\\|");
-  const rows = log.map(({ line, entry: e }) => {
-    const what = ((): string => {
-      switch (e.action) {
-        case "rotate":
-          return `rotate ${e.variable} in ${e.stack}: ${e.oldKeeper} -> ${e.newKeeper}${e.previousKeeper ? ` (previous ${e.previousKeeper} valid until finalize)` : ""}${e.breakGlass ? ` [break-glass ${e.incident}]` : ""}; services ${e.impact.services.join(", ") || "none"}; ${e.impact.targets.length} platform target(s)`;
-        case "rotate-started":
-          return `rotation of ${e.variable} in ${e.stack} started: waiting for ${Object.keys(e.keys).join(", ")}`;
-        case "finalize":
-          return `finalize ${e.variable} in ${e.stack}: previous ${e.revokedKeeper} revoked`;
-        case "verify":
-          return `verify ${e.stack}: ${e.ok ? "passed" : "FAILED"} (${e.checks.filter((c) => c.ok).length}/${e.checks.length} checks)`;
-        case "freeze":
-          return `deploys frozen${e.incident ? ` for ${e.incident}` : ""}`;
-        case "lift-freeze":
-          return `freeze lifted (frozen since ${e.frozenSince})`;
-        case "break-glass":
-          return `break-glass ${e.incident}: ${e.variables.join(", ")} in ${e.stacks.join(", ")}`;
-        case "command":
-          return `ran \`${e.command.join(" ")}\`: exit ${e.exitCode}`;
-      }
-    })();
-    const reason = "reason" in e && e.reason ? ` — ${e.reason}` : "";
-    return `| ${line} | ${e.ts} | ${cell(e.operator)} | ${cell(what + reason)} |`;
-  });
-  return [
-    "| line | time (UTC) | operator | event |",
-    "|---|---|---|---|",
-    ...(rows.length ? rows : ["| | | | (no entries) |"]),
-  ].join("\n");
-}
-
-/** `log`: the operations log as a Markdown table, optionally only one stack's or one variable's entries. */
-export async function showLog(
-  ctx: OpsContext,
-  opts: { stack?: string; variable?: string },
-): Promise<void> {
-  const o = ops(ctx);
-  const rows = readLog(o.projectDir).filter(({ entry: e }) => {
-    if (
-      opts.stack &&
-      (!("stack" in e) || e.stack !== opts.stack) &&
-      !("stacks" in e && e.stacks.includes(opts.stack))
-    ) {
-      return false;
-    }
-    if (opts.variable) {
-      const vars = "variable" in e ? [e.variable] : "variables" in e ? e.variables : [];
-      if (!vars.includes(opts.variable)) return false;
-    }
-    return true;
-  });
-  o.out(logMarkdown(rows));
-}

@@ -6,7 +6,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Plan } from "../plan";
-import { CheckResult, isRotate, isVerify, LOG_FILE, Logged, RotateEntry, VerifyEntry } from "./log";
+import {
+  AppliedEntry,
+  CheckResult,
+  isRotate,
+  isVerify,
+  LOG_FILE,
+  Logged,
+  RotateEntry,
+  VerifyEntry,
+} from "./log";
 
 /** What one proof line found: a claim with its data, or `no data` saying what is missing and how to get it. */
 export interface ProofLine {
@@ -20,10 +29,27 @@ const noData = (what: string): string => `no data: ${what}`;
 const LOG = LOG_FILE.split(path.sep).join("/");
 
 /** Proof line 1, "Endpoint/UI": the secret store of each deploy target, from the stack's plan. */
-export function storeProof(plan: Plan, projectDir: string): ProofLine {
+export function storeProof(plan: Plan, projectDir: string, log: Logged[]): ProofLine {
   const stack = plan.stack;
   const lines: string[] = [];
   let missing = 0;
+  if (plan.placeholders.length > 0) {
+    missing++;
+    lines.push(
+      `Configuration: ${noData(`${stack} still holds ${plan.placeholders.length} placeholder value(s) (${plan.placeholders.map((p) => p.key.replace(/^pegasus-secrets:/, "")).join(", ")}), so no real target is configured; npx pegasus-secrets plan --stack ${stack} lists each with the command that replaces it`)}`,
+    );
+  }
+  const applied = [...log]
+    .reverse()
+    .find((l) => l.entry.action === "applied" && l.entry.stack === stack);
+  if (!applied) {
+    missing++;
+    lines.push(
+      `Deployed: ${noData(`${LOG} records no \`applied\` entry of ${stack}: the configuration exists in code only; the push workflow records one after each pulumi up (npx pegasus-secrets applied --stack ${stack})`)}`,
+    );
+  } else {
+    lines.push(`Deployed: ${stack} applied at ${applied.entry.ts} (${LOG} line ${applied.line}).`);
+  }
   const secrets = plan.resources.filter((r) => r.type === "gcp:secretmanager/secret:Secret");
   if (secrets.length === 0) {
     missing++;
@@ -102,118 +128,164 @@ export function storeProof(plan: Plan, projectDir: string): ProofLine {
 const checkText = (c: CheckResult) =>
   `${c.ok ? "ok" : "FAILED"} ${c.kind} ${c.name} (${c.url}): ${c.detail}`;
 
-/** The first verify after a rotation that saw its new keeper. */
-function verifyAfter(
-  log: Logged[],
-  index: number,
-  r: RotateEntry,
-): Logged<VerifyEntry> | undefined {
-  return log
-    .slice(index + 1)
-    .find(
-      (l): l is Logged<VerifyEntry> =>
-        isVerify(r.stack)(l.entry) && l.entry.keepers[r.variable] === r.newKeeper,
-    );
+/** The evidence of one stack's part of a rotation: its applied entry and latest confirmed verify. */
+interface StackEvidence {
+  rotation: Logged<RotateEntry>;
+  applied?: Logged<AppliedEntry>;
+  /** The latest confirmed verify after the applied entry that saw the new keeper. */
+  verify?: Logged<VerifyEntry>;
 }
+
+/**
+ * What the log shows for a rotation entry: the first `applied` entry after it that runs its new
+ * keeper, and the latest confirmed verify after that with the new keeper, up to the next rotation
+ * of the same variable in the stack. Unconfirmed verifies never count.
+ */
+function evidenceOf(log: Logged[], at: number): StackEvidence {
+  const rotation = log[at] as Logged<RotateEntry>;
+  const r = rotation.entry;
+  const next = log.findIndex((l, i) => i > at && isRotate(r.stack, r.variable)(l.entry));
+  const window = log.slice(at + 1, next < 0 ? log.length : next);
+  const applied = window.find(
+    (l): l is Logged<AppliedEntry> =>
+      l.entry.action === "applied" &&
+      l.entry.stack === r.stack &&
+      l.entry.keepers[r.variable] === r.newKeeper,
+  );
+  if (!applied) return { rotation };
+  const verify = window
+    .filter(
+      (l): l is Logged<VerifyEntry> =>
+        l.line > applied.line &&
+        isVerify(r.stack)(l.entry) &&
+        l.entry.confirmed === true &&
+        l.entry.keepers[r.variable] === r.newKeeper,
+    )
+    .pop();
+  return { rotation, applied, verify };
+}
+
+/** The rotations of a stack, latest first, with their evidence. */
+const rotationsOf = (log: Logged[], stack: string): StackEvidence[] =>
+  log
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => isRotate(stack)(l.entry))
+    .reverse()
+    .map(({ i }) => evidenceOf(log, i));
+
+const rotationHead = (e: StackEvidence) => {
+  const r = e.rotation.entry;
+  return `Rotation of ${r.variable} in ${r.stack} at ${r.ts} by ${r.operator}: keeper ${r.oldKeeper} -> ${r.newKeeper}${r.breakGlass ? ` (break-glass, incident ${r.incident})` : ""} (${LOG} line ${e.rotation.line}).`;
+};
 
 /** Proof line 2, "Test": the latest rotation rehearsal in staging with its health and smoke results. */
 export function rehearsalProof(log: Logged[]): ProofLine {
   const title = "Test: secret rotation rehearsal in staging with health and pipeline smoke checks";
-  const rotations = log.map((l, i) => ({ l, i })).filter(({ l }) => isRotate("staging")(l.entry));
+  const rotations = rotationsOf(log, "staging");
   if (rotations.length === 0) {
     return {
       title,
       state: "no-data",
       lines: [
         noData(
-          `${LOG} records no rotation in staging; rehearse one: npx pegasus-secrets rotate <VARIABLE> --stack staging --operator <you>, pulumi up --stack staging, npx pegasus-secrets verify --stack staging`,
+          `${LOG} records no rotation in staging; rehearse one: npx pegasus-secrets rotate <VARIABLE> --stack staging --operator <you>, apply it (pulumi up, then applied), then npx pegasus-secrets verify --stack staging`,
         ),
       ],
     };
   }
-  // The latest rotation that has a verify after it; else the latest rotation, reported as unverified.
-  const withVerify = [...rotations]
-    .reverse()
-    .find(({ l, i }) => verifyAfter(log, i, l.entry as RotateEntry));
-  const { l, i } = withVerify ?? rotations[rotations.length - 1];
-  const r = l.entry as RotateEntry;
-  const head = `Rotation of ${r.variable} in staging at ${r.ts} by ${r.operator}: keeper ${r.oldKeeper} -> ${r.newKeeper} (${LOG} line ${l.line}).`;
-  const v = verifyAfter(log, i, r);
-  if (!v) {
+  // The latest rotation with a confirmed verify; else the latest one, with what it still lacks.
+  const e = rotations.find((x) => x.verify) ?? rotations[0];
+  const head = rotationHead(e);
+  if (!e.applied) {
     return {
       title,
       state: "no-data",
       lines: [
         head,
         noData(
-          `no verify of staging follows it; run pulumi up --stack staging, then npx pegasus-secrets verify --stack staging`,
+          "no `applied` entry shows staging running it, so nothing confirms it was deployed; apply it (pulumi up --stack staging, then npx pegasus-secrets applied --stack staging)",
         ),
       ],
     };
   }
+  const applied = `Applied at ${e.applied.entry.ts} (${LOG} line ${e.applied.line}).`;
+  if (!e.verify) {
+    return {
+      title,
+      state: "no-data",
+      lines: [
+        head,
+        applied,
+        noData(
+          "no confirmed verify of staging follows it (an unconfirmed one does not count); run npx pegasus-secrets verify --stack staging",
+        ),
+      ],
+    };
+  }
+  const v = e.verify;
   const ready = v.entry.checks.filter((c) => c.kind === "ready");
   const smoke = v.entry.checks.filter((c) => c.kind === "smoke");
-  const deployed = v.entry.checks.filter((c) => c.kind === "deployed");
   const lines = [
     head,
-    `Verify at ${v.entry.ts} by ${v.entry.operator} (${LOG} line ${v.line}): ${v.entry.ok ? "passed" : "FAILED"}.`,
-  ];
-  lines.push(
-    ...(deployed.length
-      ? deployed.map((c) => `Deployed: ${checkText(c)}`)
-      : [
-          "Deployed: not confirmed (the Pulumi CLI could not report the stack's rotationKeepers output when verify ran)",
-        ]),
-  );
-  lines.push(
+    applied,
+    `Verify at ${v.entry.ts} by ${v.entry.operator} (${LOG} line ${v.line}), on the confirmed deploy: ${v.entry.ok ? "passed" : "FAILED"}.`,
     ...(ready.length
       ? ready.map((c) => `Health: ${checkText(c)}`)
       : [`Health: ${noData("verify checked no readiness endpoint (verify.ready)")}`]),
-  );
-  lines.push(
     ...(smoke.length
       ? smoke.map((c) => `Smoke: ${checkText(c)}`)
-      : [
-          `Smoke: ${noData("verify ran no smoke step (verify.smoke); add the ingest-to-generate flow to Pulumi.staging.yaml")}`,
-        ]),
-  );
+      : [`Smoke: ${noData("verify ran no smoke step (verify.smoke)")}`]),
+  ];
   const state = !v.entry.ok ? "failed" : ready.length && smoke.length ? "met" : "no-data";
   return { title, state, lines };
 }
 
-/** Proof line 3, "Proof": the latest secret version update of the stack and the readiness output after it. */
+/** Proof line 3, "Proof": the latest applied secret version update of the stack and the readiness output after it. */
 export function versionProof(log: Logged[], stack: string): ProofLine {
   const title = "Proof: dated secret version update plus successful readiness output";
-  const idx = log.map((l, i) => ({ l, i })).filter(({ l }) => isRotate(stack)(l.entry));
-  if (idx.length === 0) {
+  const rotations = rotationsOf(log, stack);
+  if (rotations.length === 0) {
     return {
       title,
       state: "no-data",
       lines: [
         noData(
-          `${LOG} records no rotation in ${stack}; npx pegasus-secrets rotate <VARIABLE> --stack ${stack} --operator <you> records one`,
+          `${LOG} records no rotation in ${stack}; npx pegasus-secrets rotate <VARIABLE> --stack ${stack} --operator <you> starts one`,
         ),
       ],
     };
   }
-  const { l, i } = idx[idx.length - 1];
-  const r = l.entry as RotateEntry;
-  const head =
-    `${r.ts.slice(0, 10)}: ${r.variable} in ${stack} got a new version (keeper ${r.oldKeeper} -> ${r.newKeeper}) in ${r.impact.secretIds.join(", ")}, ` +
-    `by ${r.operator}${r.breakGlass ? ` (break-glass, incident ${r.incident})` : ""} (${LOG} line ${l.line}).`;
-  const v = verifyAfter(log, i, r);
-  if (!v) {
+  const e =
+    rotations.find((x) => x.applied && x.verify) ??
+    rotations.find((x) => x.applied) ??
+    rotations[0];
+  const r = e.rotation.entry;
+  if (!e.applied) {
+    return {
+      title,
+      state: "no-data",
+      lines: [
+        rotationHead(e),
+        noData(
+          `no \`applied\` entry shows ${stack} running keeper ${r.newKeeper}, so no new version is known to exist yet; the push workflow records it after pulumi up (npx pegasus-secrets applied --stack ${stack})`,
+        ),
+      ],
+    };
+  }
+  const head = `${e.applied.entry.ts.slice(0, 10)}: ${r.variable} in ${stack} has a new version (keeper ${r.oldKeeper} -> ${r.newKeeper}) in ${r.impact.secretIds.join(", ")}, applied at ${e.applied.entry.ts} (${LOG} lines ${e.rotation.line} and ${e.applied.line}).`;
+  if (!e.verify) {
     return {
       title,
       state: "no-data",
       lines: [
         head,
         noData(
-          `no readiness output after it; run pulumi up --stack ${stack}, then npx pegasus-secrets verify --stack ${stack}`,
+          `no confirmed readiness output after it; run npx pegasus-secrets verify --stack ${stack}`,
         ),
       ],
     };
   }
+  const v = e.verify;
   const ready = v.entry.checks.filter((c) => c.kind === "ready");
   if (ready.length === 0) {
     return {
@@ -225,14 +297,13 @@ export function versionProof(log: Logged[], stack: string): ProofLine {
       ],
     };
   }
-  const ok = ready.every((c) => c.ok);
+  const ok = v.entry.ok && ready.every((c) => c.ok);
   return {
     title,
     state: ok ? "met" : "failed",
     lines: [
       head,
       `Readiness at ${v.entry.ts} (${LOG} line ${v.line}):`,
-      ...v.entry.checks.filter((c) => c.kind === "deployed").map((c) => checkText(c)),
       ...ready.map((c) => checkText(c)),
     ],
   };

@@ -1,7 +1,8 @@
 import { checkIncident, checkOperator, checkText, ops, OpsContext } from "./context";
 import { impactLines, resolveSecret } from "./impact";
 import { appendLog, LOG_FILE, readLog } from "./log";
-import { productionGate, refuseIfFrozen } from "./gates";
+import { productionRotationRefusal } from "../../model";
+import { progressOf, refuseIfFrozen } from "./gates";
 import { commit, nextSteps, planRotation, recordFiles } from "./rotation";
 import { StackFile } from "./stackEdit";
 
@@ -55,7 +56,8 @@ export async function rotate(
   if (stack === "production" && !breakGlass) {
     // The variable first, so a typo is not answered with "rotate staging first".
     resolveSecret(variable, stack, operator);
-    productionGate(log, variable, operator);
+    const refusal = productionRotationRefusal(progressOf(log, variable), operator);
+    if (refusal) throw new Error(refusal);
   }
   const planned = planRotation(o.projectDir, log, file, req, now);
 
@@ -84,17 +86,22 @@ export async function rotate(
     `Rotated ${variable} in ${stack}${breakGlass ? ` (BREAK-GLASS, incident ${incident})` : ""}: keeper ${e.oldKeeper} -> ${e.newKeeper}.`,
   ];
   if (e.previousKeeper) {
+    const how = planned.catalog.overlap
+      ? `delivered as ${variable}_PREVIOUS beside the new one`
+      : e.activeUser
+        ? `the other database user keeps its password; ${variable} now names user ${e.activeUser}`
+        : "its Secret Manager version (and, for an HMAC key, the key itself) stays active";
     lines.push(
-      `The previous value (keeper ${e.previousKeeper}) stays valid, delivered as ${variable}_PREVIOUS, until finalize (overlap window).`,
+      `The previous value (keeper ${e.previousKeeper}) stays valid until finalize, after production is verified: ${how}.`,
     );
-  } else if (planned.catalog.overlap && breakGlass) {
+  } else if (breakGlass) {
     lines.push(
-      `No overlap window: after a leak the old value stops working at pulumi up${e.revokedKeeper ? ` (the open window of keeper ${e.revokedKeeper} is closed too)` : ""}.`,
+      `No previous value: after a leak the old value stops working at the next pulumi up${e.revokedKeeper ? ` (the open rotation of keeper ${e.revokedKeeper} is closed too)` : ""}.`,
     );
   }
   if (e.source === "memorystore") {
     lines.push(
-      "REDIS_URL comes from Memorystore, which issues the AUTH string: change it on the instance first; pulumi up then stores the instance's current AUTH string as the new version.",
+      "REDIS_URL comes from Memorystore, which holds one AUTH string: changing it on the instance stops the old one at once, so there is no overlap. Change it in a quiet moment; pulumi up then stores the new AUTH string as the new version.",
     );
   }
   lines.push(
@@ -103,7 +110,7 @@ export async function rotate(
     `Recorded in ${LOG_FILE} (line ${logged.line}) by ${operator} at ${e.ts}.`,
     "",
     "Next steps, in order:",
-    ...nextSteps(e, planned.model, planned.catalog.overlap).map((s, i) => `  ${i + 1}. ${s}`),
+    ...nextSteps(e, planned.model).map((s, i) => `  ${i + 1}. ${s}`),
     "",
     `Commit ${recordFiles([stack])} together.`,
   );

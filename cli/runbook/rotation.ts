@@ -1,8 +1,11 @@
+import * as fs from "fs";
 import * as path from "path";
 import { SecretEntry } from "../../catalog";
 import {
   configSetCommands,
+  describeProgress,
   externalKeysOf,
+  nextCommand,
   impactOf,
   INITIAL_KEEPER,
   Model,
@@ -10,8 +13,10 @@ import {
   previousKeepers,
   resolveSecret,
   rotationKeepers,
+  STACKS,
 } from "../../model";
 import { utc } from "./context";
+import { progressOf } from "./gates";
 import { list } from "./impact";
 import {
   appendLog,
@@ -97,11 +102,24 @@ export function planRotation(
   const secret = model.secrets.find((s) => s.variable === variable)!;
   const oldKeeper = file.keepers("rotations")[variable] ?? INITIAL_KEEPER;
   const openPrevious = file.keepers("previousKeepers")[variable];
-  if (catalog.overlap && openPrevious && !req.breakGlass) {
+  if (openPrevious && !req.breakGlass) {
+    // Two phases: the previous value is revoked only at finalize, so a new rotation waits for it.
+    const p = progressOf(log, variable);
     throw new Error(
-      `Refusing to rotate ${variable} in ${stack}: its overlap window is still open (the previous value, keeper ${openPrevious}, is still valid). ` +
-        `Finalize it first: npx pegasus-secrets finalize ${variable} --stack ${stack} --operator ${operator}.`,
+      `Refusing to rotate ${variable} in ${stack}: its last rotation is still open (the previous value, keeper ${openPrevious}, is still live; ${describeProgress(p)}). One rotation at a time. Next: ${nextCommand(p, operator)}.`,
     );
+  }
+  if (stack === "staging" && !req.breakGlass) {
+    // A rotation runs across the stacks: staging starts the next one only once every stack closed it.
+    for (const other of STACKS.filter((s) => s !== stack)) {
+      if (!fs.existsSync(path.join(projectDir, `Pulumi.${other}.yaml`))) continue;
+      const open = StackFile.load(projectDir, other).keepers("previousKeepers")[variable];
+      if (!open) continue;
+      const p = progressOf(log, variable);
+      throw new Error(
+        `Refusing to rotate ${variable} in ${stack}: its last rotation is still open in ${other} (the previous value, keeper ${open}, is still live there; ${describeProgress(p)}). One rotation at a time. Next: npx pegasus-secrets finalize ${variable} --stack ${other} --operator ${operator}.`,
+      );
+    }
   }
   const source = secret.source.kind;
   const externalKeys = externalKeysOf(model, variable);
@@ -150,15 +168,22 @@ export function planRotation(
   file.setKeeper("rotations", variable, newKeeper);
   let previousKeeper: string | null = null;
   let revokedKeeper: string | null = null;
-  if (catalog.overlap) {
-    if (req.breakGlass) {
-      // After a leak the old value must stop working now: no overlap window, and an open one closes.
-      if (openPrevious) file.deleteKeeper("previousKeepers", variable);
-      revokedKeeper = openPrevious ?? null;
-    } else {
-      file.setKeeper("previousKeepers", variable, oldKeeper);
-      previousKeeper = oldKeeper;
-    }
+  if (req.breakGlass) {
+    // After a leak the old value must stop working now: no previous value, and an open one closes.
+    if (openPrevious) file.deleteKeeper("previousKeepers", variable);
+    revokedKeeper = openPrevious ?? null;
+  } else {
+    // Two phases (DESIGN.md D2): the new value is added while the previous one stays live.
+    file.setKeeper("previousKeepers", variable, oldKeeper);
+    previousKeeper = oldKeeper;
+  }
+  // A Cloud SQL credential moves to the idle user: its new password is set while the live user's
+  // password keeps working (break-glass too: there the previous user's password is retired at once).
+  let activeUser: string | undefined;
+  if (source === "cloudSql") {
+    const live = file.keepers("activeUsers")[variable] ?? "a";
+    activeUser = live === "a" ? "b" : "a";
+    file.setKeeper("activeUsers", variable, activeUser);
   }
   return {
     kind: "rotate",
@@ -181,6 +206,7 @@ export function planRotation(
       incident: req.incident,
       externalKeys: source === "external" ? externalKeys : [],
       valuePending: source === "external" && req.breakGlass,
+      ...(activeUser ? { activeUser } : {}),
     },
   };
 }
@@ -210,32 +236,44 @@ export function rolloutNote(model: Model): string {
   const r = model.config.rollout;
   if (model.config.stack !== "production") return "";
   return r
-    ? `   (applies to ${r.order.join(", then ")}, one at a time, each behind its /health/ready gate)`
-    : "   (no `rollout` config: every service receives the change at once; see docs/runbook.md)";
+    ? ` (applies to ${r.order.join(", then ")}, one at a time, each behind its /health/ready gate)`
+    : " (no `rollout` config: every service receives the change at once; see docs/runbook.md)";
 }
 
-/** The ordered next steps after a rotation, as commands. */
-export function nextSteps(entry: RotateEntry, model: Model, overlap: boolean): string[] {
+/**
+ * The ordered next steps after a rotation, as commands: the change reaches the stack (staging may
+ * be applied by an operator; production only by CI), its `applied` entry confirms it, `verify`
+ * checks it, then production, then `finalize` revokes the previous value in both stacks.
+ */
+export function nextSteps(entry: RotateEntry, model: Model): string[] {
   const { stack, variable, operator } = entry;
-  const verify = `npx pegasus-secrets verify --stack ${stack} --operator ${operator}`;
+  const cli = "npx pegasus-secrets";
   const steps: string[] = [];
   if (entry.valuePending) {
     steps.push(
       ...configSetCommands(model, variable, stack).map(
-        (c) => `${c}   (the new value, before pulumi up)`,
+        (c) => `${c}   (the new value, before the change is applied)`,
       ),
     );
   }
-  steps.push(`pulumi up --stack ${stack}${rolloutNote(model)}`, verify);
-  if (overlap && entry.previousKeeper) {
+  if (stack === "production") {
     steps.push(
-      `npx pegasus-secrets finalize ${variable} --stack ${stack} --operator ${operator}   (revokes keeper ${entry.previousKeeper} once verify passes)`,
-      `pulumi up --stack ${stack}`,
-      verify,
+      `commit and push: CI applies production behind its approval${rolloutNote(model)} and records it (\`applied\`)`,
+    );
+  } else {
+    steps.push(
+      `commit and push: CI applies ${stack} and records it; or, from here: pulumi up --stack ${stack}, then ${cli} applied --stack ${stack} --operator ${operator}`,
     );
   }
-  if (stack === "staging" && !entry.breakGlass) {
-    steps.push(`npx pegasus-secrets rotate ${variable} --stack production --operator ${operator}`);
+  steps.push(`${cli} verify --stack ${stack} --operator ${operator}`);
+  if (entry.breakGlass) return steps;
+  if (stack === "staging") {
+    steps.push(`${cli} rotate ${variable} --stack production --operator ${operator}`);
+  } else {
+    const issuer = entry.source === "external" ? " --revoked-at-issuer" : "";
+    steps.push(
+      `${cli} finalize ${variable} --stack staging --operator ${operator}${issuer}, and the same with --stack production (revokes the previous values once production is verified)`,
+    );
   }
   return steps;
 }

@@ -8,8 +8,8 @@ import { buildModel, Model, PROJECT } from "../../model";
 import { readStackConfig } from "../plan";
 import { writeFileAtomic } from "../shared/atomicWrite";
 
-/** The keeper maps the runbook edits. */
-export type KeeperMap = "rotations" | "previousKeepers";
+/** The maps of variable -> string the runbook edits: keepers, and which database user is live. */
+export type KeeperMap = "rotations" | "previousKeepers" | "activeUsers";
 
 /** One stack file's planned change: written only after every planned change has been validated. */
 export interface StackFileEdit {
@@ -99,7 +99,11 @@ export class StackFile {
         // A new map goes right after its sibling keeper map, so the two read together.
         const sibling = this.programPair(
           config,
-          map === "rotations" ? "previousKeepers" : "rotations",
+          map === "rotations"
+            ? "previousKeepers"
+            : map === "activeUsers"
+              ? "previousKeepers"
+              : "rotations",
         );
         const at = sibling ? config.items.indexOf(sibling) + (map === "rotations" ? 0 : 1) : -1;
         if (at >= 0) config.items.splice(at, 0, created);
@@ -133,6 +137,27 @@ export class StackFile {
     );
     if (gone && entries.items.length === 0) removePair(config, pair);
     return gone;
+  }
+
+  /** The emergency grants in the file (`pegasus-secrets:emergencyAccess`), as plain data. */
+  emergencyAccess(): Record<string, unknown>[] {
+    const config = this.config(false);
+    const v = config && this.programPair(config, "emergencyAccess")?.value;
+    const list = v && typeof v === "object" ? (v as { toJSON(): unknown }).toJSON() : [];
+    return Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
+  }
+
+  /** Replaces the emergency grants; removes the key when none is left. */
+  setEmergencyAccess(grants: Record<string, unknown>[]): void {
+    const config = this.config(true)!;
+    const pair = this.programPair(config, "emergencyAccess");
+    if (grants.length === 0) {
+      if (pair) removePair(config, pair);
+      return;
+    }
+    const node = this.doc.createNode(grants);
+    if (pair) pair.value = node;
+    else config.items.push(this.doc.createPair(`${PROJECT}:emergencyAccess`, node) as Pair);
   }
 
   /**

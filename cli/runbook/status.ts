@@ -1,7 +1,14 @@
-import { keeperDate, Model, rotationProgress } from "../../model";
+import {
+  keeperDate,
+  Model,
+  RotationPhase,
+  rotationPhase,
+  rotationProgress,
+  RotationStateName,
+} from "../../model";
 import type { PlanContext } from "../plan";
 import { ops, OpsContext } from "./context";
-import { LOG_FILE, LogEntry, Logged, readLog, RotateEntry } from "./log";
+import { AppliedEntry, LogEntry, Logged, readLog, RotateEntry } from "./log";
 import { loadModel } from "./stackEdit";
 
 /** Days before the limit at which a secret shows as due soon. */
@@ -15,24 +22,39 @@ export interface SecretStatus {
   previousKeeper: string | null;
   /** Variables produced with it (`AWS_ACCESS_KEY_ID`), which share its age. */
   followers: string[];
-  /** When the current keeper was made (UTC), or null when nothing records it. */
+  /** The rotation state machine's state for this variable (both stacks, from the log). */
+  state: RotationStateName;
+  /** This stack's phase: a previous value live, and whether it can be revoked. */
+  phase: RotationPhase;
+  /** When the current value was made (UTC), or null when nothing records it. */
   lastRotation: string | null;
-  /** `log`: a rotate entry made this keeper; `keeper`: its date is in the keeper itself; `none`. */
-  evidence: "log" | "keeper" | "none";
+  /**
+   * What dates it: `log` a rotate entry made this keeper; `applied` the first deploy that ran it
+   * (a value never rotated since); `keeper` the date in a runbook keeper; `none` nothing (a stack
+   * not deployed yet).
+   */
+  evidence: "log" | "applied" | "keeper" | "none";
   ageDays: number | null;
   periodDays: number;
-  status: "ok" | "due-soon" | "overdue" | "unknown";
+  /** Days until its period ends (negative once overdue), or null when its age is unknown. */
+  dueInDays: number | null;
+  /**
+   * `unrecorded`: nothing dates the value (no rotate entry, no \`applied\` entry running it, no
+   * dated keeper), as on a stack not deployed yet. Not counted as overdue; listed so it is not
+   * forgotten either.
+   */
+  status: "ok" | "due-soon" | "overdue" | "unrecorded";
 }
 
-/** Every secret of a stack with its last rotation and age, from the log and the keepers. */
+/** Every secret of a stack with its last rotation, age and state, from the log and the keepers. */
 export function rotationStatus(model: Model, log: Logged[], now: Date): SecretStatus[] {
   const stack = model.config.stack;
+  const entries = log.map((l) => l.entry);
   const leaders = model.secrets.filter(
     (s, i, all) => !s.rotatesWith && all.findIndex((x) => x.variable === s.variable) === i,
   );
   return leaders.map((s) => {
-    const made = log
-      .map((l) => l.entry)
+    const made = entries
       .filter(
         (e): e is RotateEntry =>
           e.action === "rotate" &&
@@ -41,17 +63,23 @@ export function rotationStatus(model: Model, log: Logged[], now: Date): SecretSt
           e.newKeeper === s.keeper,
       )
       .pop();
+    const deployed = entries.find(
+      (e): e is AppliedEntry =>
+        e.action === "applied" && e.stack === stack && e.keepers[s.variable] === s.keeper,
+    );
     const fromKeeper = keeperDate(s.keeper);
-    const last = made ? new Date(made.ts) : fromKeeper;
+    const last = made ? new Date(made.ts) : deployed ? new Date(deployed.ts) : fromKeeper;
     const ageDays = last ? Math.floor((now.getTime() - last.getTime()) / DAY_MS) : null;
+    const dueInDays = ageDays === null ? null : s.rotationDays - ageDays;
     const status: SecretStatus["status"] =
-      ageDays === null
-        ? "unknown"
-        : ageDays > s.rotationDays
+      dueInDays === null
+        ? "unrecorded"
+        : dueInDays < 0
           ? "overdue"
-          : ageDays > s.rotationDays - DUE_SOON_DAYS
+          : dueInDays < DUE_SOON_DAYS
             ? "due-soon"
             : "ok";
+    const progress = rotationProgress(entries, s.variable);
     return {
       variable: s.variable,
       keeper: s.keeper,
@@ -61,41 +89,66 @@ export function rotationStatus(model: Model, log: Logged[], now: Date): SecretSt
           model.secrets.filter((f) => f.rotatesWith === s.variable).map((f) => f.variable),
         ),
       ],
+      state: progress.state,
+      phase: rotationPhase(s.previousKeeper, progress),
       lastRotation: last ? last.toISOString().replace(/\.\d{3}Z$/, "Z") : null,
-      evidence: made ? "log" : fromKeeper ? "keeper" : "none",
+      evidence: made ? "log" : deployed ? "applied" : fromKeeper ? "keeper" : "none",
       ageDays,
       periodDays: s.rotationDays,
+      dueInDays,
       status,
     };
   });
 }
 
+/**
+ * The JSON `rotation-status --json` prints: a stable form the reminder workflow reads. Its fields
+ * only ever grow; `version` changes if one is ever renamed or removed.
+ */
+export const statusJson = (stack: string, rows: SecretStatus[], now: Date) => ({
+  version: 1,
+  stack,
+  generatedAt: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+  dueSoonDays: DUE_SOON_DAYS,
+  overdue: rows.filter((r) => r.status === "overdue").map((r) => r.variable),
+  dueSoon: rows.filter((r) => r.status === "due-soon").map((r) => r.variable),
+  unrecorded: rows.filter((r) => r.status === "unrecorded").map((r) => r.variable),
+  secrets: rows,
+});
+
 /** The table `rotation-status` prints. */
 export function statusText(stack: string, rows: SecretStatus[]): string {
   const table = [
-    ["VARIABLE", "KEEPER", "LAST ROTATION (UTC)", "AGE", "LIMIT", "STATUS"],
+    ["VARIABLE", "KEEPER", "LAST ROTATION (UTC)", "AGE", "LIMIT", "STATUS", "ROTATION STATE"],
     ...rows.map((r) => [
       r.variable + (r.followers.length ? ` (+${r.followers.join(",")})` : ""),
-      r.keeper + (r.previousKeeper ? ` (previous ${r.previousKeeper} open)` : ""),
+      r.keeper + (r.previousKeeper ? ` (previous ${r.previousKeeper} live)` : ""),
       r.lastRotation
-        ? `${r.lastRotation}${r.evidence === "keeper" ? " (from keeper)" : ""}`
-        : "not recorded",
-      r.ageDays === null ? "?" : `${r.ageDays}d`,
+        ? `${r.lastRotation}${r.evidence === "keeper" ? " (from keeper)" : r.evidence === "applied" ? " (first deploy)" : ""}`
+        : "no record",
+      r.ageDays === null ? "-" : `${r.ageDays}d`,
       `${r.periodDays}d`,
       r.status === "overdue"
-        ? `OVERDUE by ${r.ageDays! - r.periodDays}d`
+        ? `OVERDUE by ${-r.dueInDays!}d`
         : r.status === "due-soon"
-          ? `due in ${r.periodDays - r.ageDays!}d`
+          ? `due in ${r.dueInDays}d`
           : r.status,
+      r.state === "stable" ? "-" : r.state,
     ]),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const lines = table.map((row) =>
     `  ${row.map((c, i) => c.padEnd(widths[i])).join("  ")}`.trimEnd(),
   );
+  const unrecorded = rows.filter((r) => r.status === "unrecorded").length;
   return [
     `Rotation status of ${stack} (limit: the catalog's period, at most 90 days)`,
     ...lines,
+    ...(unrecorded
+      ? [
+          `${unrecorded} secret(s) with no record: nothing in the operations log dates their value yet. The first \`applied\` entry of ${stack} (CI records one after each pulumi up) starts their clock.`,
+        ]
+      : []),
   ].join("\n");
 }
 
@@ -118,12 +171,6 @@ export function overdueWarnings(projectDir: string, model: Model, now: Date): st
       (r) =>
         `${r.variable} in production was last rotated ${r.ageDays} days ago (${r.lastRotation}), past its ${r.periodDays}-day limit: npx pegasus-secrets rotate ${r.variable} --stack staging --operator <you>, then production.`,
     );
-  const unknown = rows.filter((r) => r.status === "unknown").map((r) => r.variable);
-  if (unknown.length > 0) {
-    warnings.push(
-      `${unknown.length} production secret(s) have no recorded rotation (${unknown.join(", ")}): their age is unknown until each is rotated through the runbook (${LOG_FILE}).`,
-    );
-  }
   return warnings;
 }
 
@@ -147,8 +194,8 @@ export function planContext(projectDir: string, model: Model, now = new Date()):
 
 /**
  * `rotation-status --stack <name>`: every secret's last rotation, age and whether it is past its
- * period (guide, baseline rule 5). `failOnOverdue` fails, for CI, when any secret is past it or has
- * no recorded rotation.
+ * period (guide, baseline rule 5). `failOnOverdue` fails, for CI, when any secret is past it; a
+ * value nothing dates yet (a stack never deployed) is listed, not counted as overdue.
  */
 export async function showRotationStatus(
   ctx: OpsContext,
@@ -156,18 +203,16 @@ export async function showRotationStatus(
 ): Promise<void> {
   const o = ops(ctx);
   const { stack } = opts;
-  const rows = rotationStatus(loadModel(o.projectDir, stack), readLog(o.projectDir), o.now());
-  o.out(opts.json ? JSON.stringify({ stack, secrets: rows }, null, 2) : statusText(stack, rows));
+  const now = o.now();
+  const rows = rotationStatus(loadModel(o.projectDir, stack), readLog(o.projectDir), now);
+  o.out(
+    opts.json ? JSON.stringify(statusJson(stack, rows, now), null, 2) : statusText(stack, rows),
+  );
   if (!opts.failOnOverdue) return;
-  const overdue = rows.filter((r) => r.status === "overdue").map((r) => r.variable);
-  const unknown = rows.filter((r) => r.status === "unknown").map((r) => r.variable);
-  if (overdue.length + unknown.length > 0) {
-    const parts = [
-      overdue.length ? `past their rotation period: ${overdue.join(", ")}` : "",
-      unknown.length ? `no recorded rotation: ${unknown.join(", ")}` : "",
-    ].filter(Boolean);
+  const overdue = rows.filter((r) => r.status === "overdue");
+  if (overdue.length > 0) {
     throw new Error(
-      `${stack} has secrets ${parts.join("; ")}. Rotate each through the runbook (npx pegasus-secrets rotate <VARIABLE> --stack staging --operator <you>, then production; docs/runbook.md).`,
+      `${stack} has secrets past their rotation period: ${overdue.map((r) => `${r.variable} (${-r.dueInDays!} days over)`).join(", ")}. Rotate each through the runbook: npx pegasus-secrets rotate <VARIABLE> --stack staging --operator <you>, then production (docs/runbook.md).`,
     );
   }
 }

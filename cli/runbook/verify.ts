@@ -1,4 +1,5 @@
-import { describeReadiness, fetchError, safeUrl, waitUntilReady } from "../../lib/readiness";
+import { sendRequest } from "../../lib/http";
+import { describeReadiness, safeUrl, waitUntilReady } from "../../lib/readiness";
 import {
   FieldCondition,
   RUNTIME_SERVICES,
@@ -6,9 +7,6 @@ import {
   VerifyConfig,
 } from "../../model/runbookConfig";
 import { CheckResult } from "./log";
-
-/** The largest response body a smoke step reads; anything beyond is not needed to find one field. */
-const MAX_BODY_BYTES = 1 << 20;
 
 /** The outcome of one verify run. */
 export interface VerifyRun {
@@ -82,25 +80,6 @@ export function resolveHeaders(
   );
 }
 
-/** Reads at most `MAX_BODY_BYTES` of a response body. */
-async function readBody(res: Response): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    if (size >= MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 interface Answer {
   status: number | null;
   json: unknown;
@@ -108,6 +87,7 @@ interface Answer {
   error: string | null;
 }
 
+/** One smoke request through the HTTP core: a deadline, no redirect, at most 1 MiB of body. */
 async function request(
   step: SmokeStep,
   url: string,
@@ -115,38 +95,22 @@ async function request(
   body: string | undefined,
   timeoutMs: number,
 ): Promise<Answer> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const res = await fetch(url, {
-      method: step.method,
-      headers: {
-        accept: "application/json",
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...headers,
-      },
-      body,
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    const text = await readBody(res);
-    let json: unknown = undefined;
-    let isJson = false;
-    try {
-      json = JSON.parse(text);
-      isJson = true;
-    } catch {
-      isJson = false;
-    }
-    return { status: res.status, json, isJson, error: null };
-  } catch (err) {
-    return { status: null, json: undefined, isJson: false, error: fetchError(err, timeoutMs) };
-  } finally {
-    clearTimeout(timer);
-  }
+  const r = await sendRequest({ method: step.method, url, headers, body, timeoutMs });
+  return { status: r.status, json: r.json, isJson: r.isJson, error: r.error };
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** At most one progress line per 10 s (the first at once), so a long wait shows life, not noise. */
+function throttled(out: (line: string) => void, everyMs = 10_000): (line: string) => void {
+  let last = -Infinity;
+  return (line) => {
+    const now = Date.now();
+    if (now - last < everyMs) return;
+    last = now;
+    out(line);
+  };
+}
 
 /** Runs one smoke step (polling if it says so) within `deadline`; saves values into `vars`. */
 async function runStep(
@@ -155,6 +119,7 @@ async function runStep(
   env: Record<string, string | undefined>,
   deadline: number,
   requestTimeoutMs: number,
+  progress: (line: string) => void = () => undefined,
 ): Promise<CheckResult> {
   const start = Date.now();
   const url = substitute(step.url, vars, encodeURIComponent);
@@ -219,6 +184,9 @@ async function runStep(
         attempts,
       );
     }
+    progress(
+      `  ...   smoke     ${step.name}  waiting for ${conditionText(step.poll.until)} (${statusOk ? `${step.poll.until.path} is ${shown(fieldAt(a.json, step.poll.until.path))}` : statusText(a)}), attempt ${attempts}, ${secs(Date.now() - start)} of ${secs(step.poll.timeoutSeconds * 1000)}`,
+    );
     await new Promise((r) => setTimeout(r, step.poll!.intervalSeconds * 1000));
   }
 
@@ -261,6 +229,7 @@ export async function runVerify(
   cfg: VerifyConfig,
   env: Record<string, string | undefined>,
   onResult: (c: CheckResult) => void = () => undefined,
+  onProgress: (line: string) => void = () => undefined,
 ): Promise<VerifyRun> {
   const start = Date.now();
   const deadline = start + cfg.deadlineSeconds * 1000;
@@ -276,12 +245,21 @@ export async function runVerify(
     services.map(async (service) => {
       const url = cfg.ready[service]!;
       const t0 = Date.now();
+      const timeoutMs = Math.max(
+        1,
+        Math.min(cfg.readyTimeoutSeconds * 1000, deadline - Date.now()),
+      );
+      const progress = throttled(onProgress);
       const r = await waitUntilReady({
         url,
-        timeoutMs: Math.max(1, Math.min(cfg.readyTimeoutSeconds * 1000, deadline - Date.now())),
+        timeoutMs,
         intervalMs: cfg.readyIntervalSeconds * 1000,
         requestTimeoutMs,
         successes: 1,
+        onAttempt: (a) =>
+          progress(
+            `  ...   ready     ${service}  not ready yet (${a.status !== null ? `HTTP ${a.status}` : (a.error ?? "no answer")}), attempt ${a.attempt}, ${secs(a.elapsedMs)} of ${secs(timeoutMs)}`,
+          ),
       });
       return {
         kind: "ready" as const,
@@ -314,7 +292,7 @@ export async function runVerify(
       });
       continue;
     }
-    const c = await runStep(step, vars, env, deadline, requestTimeoutMs);
+    const c = await runStep(step, vars, env, deadline, requestTimeoutMs, throttled(onProgress));
     add(c);
     if (!c.ok) blocked = `step "${step.name}" failed`;
   }

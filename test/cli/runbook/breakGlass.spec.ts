@@ -57,16 +57,36 @@ describe("break-glass", () => {
       revokedKeeper: "initial",
       oldKeeper: "2026-11-29.1",
     });
+    const up = (stack: string) => [
+      "PEGASUS_BREAK_GLASS=INC-7",
+      "pulumi",
+      "up",
+      "--stack",
+      stack,
+      "--yes",
+    ];
+    const own = (command: string, stack: string) => [
+      "npx",
+      "pegasus-secrets",
+      command,
+      "--stack",
+      stack,
+      "--operator",
+      "bob",
+    ];
     expect(log[4].commands).toEqual([
-      ["pulumi", "up", "--stack", "production", "--yes"],
-      ["npx", "pegasus-secrets", "verify", "--stack", "production", "--operator", "bob"],
-      ["pulumi", "up", "--stack", "staging", "--yes"],
-      ["npx", "pegasus-secrets", "verify", "--stack", "staging", "--operator", "bob"],
+      up("production"),
+      own("applied", "production"),
+      own("verify", "production"),
+      up("staging"),
+      own("applied", "staging"),
+      own("verify", "staging"),
     ]);
     expect(r.out).toContain(
-      "  1. pulumi up --stack production --yes   # apply the new values to production\n" +
+      "  1. PEGASUS_BREAK_GLASS=INC-7 pulumi up --stack production --yes   # apply the new values to production (the program lets this run only under the freeze of INC-7; the break-glass workflow does the same in CI)\n" +
         "       (pulumi up restarts api on Render (deploy), api on Fly.io (machine update) and api on Railway (redeploy))\n" +
-        "  2. npx pegasus-secrets verify --stack production --operator bob   # readiness and smoke checks of production\n",
+        "  2. npx pegasus-secrets applied --stack production --operator bob   # record what production now runs (verify counts only against it)\n" +
+        "  3. npx pegasus-secrets verify --stack production --operator bob   # readiness and smoke checks of production\n",
     );
     const incident = p.read("operations/incidents/INC-7.md");
     expect(incident).toContain("# Incident INC-7: secret exposure");
@@ -115,11 +135,11 @@ describe("break-glass", () => {
     const r = await cli(p, ["break-glass", "SIGNED_URL_KEY", ...bg, "--run"]);
     expect(r.code).toBe(1);
     expect(p.executed).toEqual([
-      ["pulumi", "up", "--stack", "production", "--yes"],
-      ["npx", "pegasus-secrets", "verify", "--stack", "production", "--operator", "bob"],
+      ["PEGASUS_BREAK_GLASS=INC-7", "pulumi", "up", "--stack", "production", "--yes"],
+      ["npx", "pegasus-secrets", "applied", "--stack", "production", "--operator", "bob"],
     ]);
     expect(refusal(r)).toBe(
-      "`npx pegasus-secrets verify --stack production --operator bob` exited with 3 (recorded in operations/log.jsonl line 6). The remaining steps did not run: fix the cause, then run them by hand in the order printed above. Deploys stay frozen.",
+      "`npx pegasus-secrets applied --stack production --operator bob` exited with 3 (recorded in operations/log.jsonl line 6). The remaining steps did not run: fix the cause, then run them by hand in the order printed above. Deploys stay frozen.",
     );
     expect(
       logEntries(p)
@@ -145,7 +165,7 @@ describe("break-glass", () => {
       "  1. pulumi config set --secret openaiApiKeyApi --stack production   # new value of OPENAI_API_KEY\n" +
         "  2. pulumi config set --secret openaiApiKeyWorker --stack production   # new value of OPENAI_API_KEY\n" +
         "  3. pulumi config set --secret openaiApiKeyCi --stack production   # new value of OPENAI_API_KEY\n" +
-        "  4. pulumi up --stack production --yes",
+        "  4. PEGASUS_BREAK_GLASS=INC-7 pulumi up --stack production --yes",
     );
   });
 
@@ -233,6 +253,48 @@ describe("break-glass", () => {
       ),
     ).toBe(
       '--incident "../x" is not valid: use your incident tracker\'s ID (letters, digits, . _ -, at most 64 characters), e.g. --incident INC-2041.',
+    );
+  });
+
+  it("checks everything it needs before changing anything, and names each missing piece", async () => {
+    const files = ["Pulumi.staging.yaml", "Pulumi.production.yaml"].map((f) => p.read(f));
+    const dirty = await cli(p, ["break-glass", "JWT_SECRET", ...bg, "--run"], {
+      probe: (command) =>
+        command[0] === "git"
+          ? { status: 0, stdout: " M Pulumi.staging.yaml\n M README.md\n" }
+          : { status: null, stdout: "" },
+    });
+    expect(dirty.code).toBe(1);
+    expect(refusal(dirty)).toBe(
+      "Break-glass cannot start; nothing was changed:\n" +
+        "  - the work tree has uncommitted changes (Pulumi.staging.yaml, README.md): commit or stash them, so the break-glass commit holds only the rotation\n" +
+        "  - --run runs pulumi up, and the Pulumi CLI is not installed here (https://www.pulumi.com/docs/install/); run break-glass without --run and the printed commands where it is, or use the break-glass workflow",
+    );
+    const notGit = await cli(p, ["break-glass", "JWT_SECRET", ...bg], {
+      probe: () => ({ status: 128, stdout: "" }),
+    });
+    expect(refusal(notGit)).toBe(
+      `Break-glass cannot start; nothing was changed:\n  - ${p.dir} is not a git work tree: break-glass records its changes in git`,
+    );
+    expect(["Pulumi.staging.yaml", "Pulumi.production.yaml"].map((f) => p.read(f))).toEqual(files);
+    expect(p.exists("operations/FREEZE")).toBe(false);
+    expect(logEntries(p)).toEqual([]);
+  });
+
+  it("freeze-status --incident lets a break-glass deploy run only under the freeze of that incident", async () => {
+    const none = await cli(p, ["freeze-status", "--incident", "INC-7"]);
+    expect(none.code).toBe(1);
+    expect(refusal(none)).toBe(
+      "Deploys are not frozen. A break-glass deploy for INC-7 needs the freeze of that incident: npx pegasus-secrets break-glass <VARIABLE> --operator <you> --incident INC-7, committed and pushed.",
+    );
+    expect((await cli(p, ["break-glass", "JWT_SECRET", ...bg])).code).toBe(0);
+    const same = await cli(p, ["freeze-status", "--incident", "INC-7"]);
+    expect(same.code).toBe(0);
+    expect(same.out).toMatch(/A break-glass deploy for INC-7 may run\.$/);
+    const other = await cli(p, ["freeze-status", "--incident", "INC-8"]);
+    expect(other.code).toBe(1);
+    expect(refusal(other)).toMatch(
+      /for incident INC-7 .* A break-glass deploy for INC-8 needs the freeze of that incident/,
     );
   });
 });

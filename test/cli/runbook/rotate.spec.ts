@@ -1,46 +1,15 @@
-import { appendLog, VerifyEntry } from "../../../cli/runbook/log";
 import { nextKeeper } from "../../../model";
 import {
   advance,
+  applied,
   cli,
   fakePulumiSecretSet,
   logEntries,
   refusal,
   TempProject,
   tempProject,
+  verified,
 } from "./helpers";
-
-/** A verify entry as `verify` records it (the verify command itself is tested in verify.spec.ts). */
-const verified = (
-  p: TempProject,
-  stack: string,
-  keepers: Record<string, string>,
-  ok = true,
-): void => {
-  const e: VerifyEntry = {
-    action: "verify",
-    ts: p.clock.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
-    operator: "alice",
-    stack,
-    ok,
-    keepers,
-    previousKeepers: {},
-    deployedKeepers: null,
-    checks: [
-      {
-        kind: "ready",
-        name: "api",
-        ok,
-        detail: ok ? "ready" : "not ready",
-        attempts: 1,
-        ms: 1,
-        url: "http://127.0.0.1/ready",
-      },
-    ],
-    ms: 1,
-  };
-  appendLog(p.dir, e);
-};
 
 describe("rotate", () => {
   let p: TempProject;
@@ -50,7 +19,7 @@ describe("rotate", () => {
   afterEach(() => p.cleanup());
   const op = ["--operator", "alice"];
 
-  it("bumps the keeper, opens the overlap window and records who, when, what and the impact", async () => {
+  it("bumps the keeper, keeps the previous value live and records who, when, what and the impact", async () => {
     const r = await cli(p, [
       "rotate",
       "JWT_SECRET",
@@ -65,7 +34,7 @@ describe("rotate", () => {
     expect(file).toContain(
       '  pegasus-secrets:rotations:\n    JWT_SECRET: "2026-11-29.1"\n  pegasus-secrets:previousKeepers:\n    JWT_SECRET: "initial"\n',
     );
-    expect(file).toContain("# Staging: rotations land here first");
+    expect(file).toContain("# Test fixture: a staging stack");
     const [e] = logEntries(p);
     expect(e).toEqual({
       action: "rotate",
@@ -85,9 +54,9 @@ describe("rotate", () => {
         identities: ["staging-api@pegasus-staging.iam.gserviceaccount.com"],
         secretIds: ["staging-jwt-secret"],
         targets: [
-          "Render env group pegasus-staging-api (workspace tea-examplestaging0) linked to srv-examplestagingapi0",
+          "Render env group pegasus-staging-api (workspace tea-c0ffeestaging0k) linked to srv-stagingapik7q2",
           "Fly.io app pegasus-staging-api (app secrets)",
-          "Railway service 00000000-0000-4000-8001-0000000000a0 (project 00000000-0000-4000-8001-000000000000, environment 00000000-0000-4000-8001-000000000001; service variables)",
+          "Railway service 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c10a0 (project 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c1000, environment 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c1001; service variables)",
         ],
       },
       reason: "scheduled",
@@ -96,7 +65,21 @@ describe("rotate", () => {
       externalKeys: [],
       valuePending: false,
     });
-    expect(r.out).toContain("Next steps, in order:\n  1. pulumi up --stack staging\n");
+    expect(r.out).toContain(
+      "Next steps, in order:\n  1. commit and push: CI applies staging and records it; or, from here: pulumi up --stack staging, then npx pegasus-secrets applied --stack staging --operator alice\n  2. npx pegasus-secrets verify --stack staging --operator alice\n  3. npx pegasus-secrets rotate JWT_SECRET --stack production --operator alice\n",
+    );
+  });
+
+  it("moves a Cloud SQL credential to the idle user, the live one keeping its password", async () => {
+    const r = await cli(p, ["rotate", "DATABASE_URL", "--stack", "staging", ...op]);
+    expect(r.code).toBe(0);
+    expect(p.read("Pulumi.staging.yaml")).toContain(
+      '  pegasus-secrets:previousKeepers:\n    DATABASE_URL: "initial"\n  pegasus-secrets:activeUsers:\n    DATABASE_URL: "b"\n',
+    );
+    expect(logEntries(p)[0]).toMatchObject({ previousKeeper: "initial", activeUser: "b" });
+    expect(r.out).toContain(
+      "The previous value (keeper initial) stays valid until finalize, after production is verified: the other database user keeps its password; DATABASE_URL now names user b.",
+    );
   });
 
   it("never repeats a keeper: a counter per day, a new day starts again at 1", () => {
@@ -123,8 +106,11 @@ describe("rotate", () => {
       "staging-aws-secret-access-key-worker",
     ]);
     expect(e.impact.services).toEqual(["api", "worker"]);
-    expect(e.previousKeeper).toBeNull();
-    expect(p.read("Pulumi.staging.yaml")).not.toContain("previousKeepers");
+    // Two phases for every secret: the previous HMAC key stays active until finalize.
+    expect(e.previousKeeper).toBe("initial");
+    expect(p.read("Pulumi.staging.yaml")).toContain(
+      'pegasus-secrets:previousKeepers:\n    AWS_SECRET_ACCESS_KEY: "initial"',
+    );
   });
 
   describe("refusals, each with its exact message and nothing written", () => {
@@ -174,18 +160,18 @@ describe("rotate", () => {
       );
     });
 
-    it("a second rotation while the overlap window is open", async () => {
+    it("a second rotation while the first is still open", async () => {
       expect((await cli(p, ["rotate", "JWT_SECRET", "--stack", "staging", ...op])).code).toBe(0);
       await refused(
         ["rotate", "JWT_SECRET", "--stack", "staging", ...op],
-        "Refusing to rotate JWT_SECRET in staging: its overlap window is still open (the previous value, keeper initial, is still valid). Finalize it first: npx pegasus-secrets finalize JWT_SECRET --stack staging --operator alice.",
+        "Refusing to rotate JWT_SECRET in staging: its last rotation is still open (the previous value, keeper initial, is still live; staging rotated JWT_SECRET (keeper 2026-11-29.1) but no `applied` entry shows staging running it). One rotation at a time. Next: pulumi up --stack staging, then npx pegasus-secrets applied --stack staging --operator alice (CI does both when the change reaches main).",
       );
     });
 
-    it("production before staging has been rotated and verified", async () => {
+    it("production before staging has been rotated, applied and verified", async () => {
       await refused(
         ["rotate", "REDIS_URL", "--stack", "production", ...op],
-        "Refusing to rotate REDIS_URL in production: staging has no recorded rotation of REDIS_URL since production's last one (none recorded). Rotate staging first: npx pegasus-secrets rotate REDIS_URL --stack staging --operator alice, then pulumi up --stack staging, then npx pegasus-secrets verify --stack staging --operator alice.",
+        "Refusing to rotate REDIS_URL in production before staging verified it: staging has no recorded rotation of REDIS_URL. Next: npx pegasus-secrets rotate REDIS_URL --stack staging --operator alice.",
       );
       expect((await cli(p, ["rotate", "SIGNED_URL_KEY", "--stack", "staging", ...op])).code).toBe(
         0,
@@ -193,18 +179,20 @@ describe("rotate", () => {
       advance(p, 10);
       await refused(
         ["rotate", "SIGNED_URL_KEY", "--stack", "production", ...op],
-        "Refusing to rotate SIGNED_URL_KEY in production: staging rotated it at 2026-11-29T03:00:00Z (keeper 2026-11-29.1) but no `verify --stack staging` has been recorded since. Run pulumi up --stack staging, then npx pegasus-secrets verify --stack staging --operator alice.",
+        "Refusing to rotate SIGNED_URL_KEY in production before staging verified it: staging rotated SIGNED_URL_KEY (keeper 2026-11-29.1) but no `applied` entry shows staging running it. Next: pulumi up --stack staging, then npx pegasus-secrets applied --stack staging --operator alice (CI does both when the change reaches main).",
       );
-      // A verify that saw the old keeper (before pulumi up picked up the file) does not count.
-      verified(p, "staging", { SIGNED_URL_KEY: "initial" });
+      // A verify before the deploy was recorded does not count, nor does an unconfirmed one.
+      verified(p, "staging", { SIGNED_URL_KEY: "2026-11-29.1" });
+      expect((await applied(p, "staging")).code).toBe(0);
+      verified(p, "staging", { SIGNED_URL_KEY: "2026-11-29.1" }, true, false);
       await refused(
         ["rotate", "SIGNED_URL_KEY", "--stack", "production", ...op],
-        "Refusing to rotate SIGNED_URL_KEY in production: staging rotated it at 2026-11-29T03:00:00Z (keeper 2026-11-29.1) but no `verify --stack staging` has been recorded since. Run pulumi up --stack staging, then npx pegasus-secrets verify --stack staging --operator alice.",
+        "Refusing to rotate SIGNED_URL_KEY in production before staging verified it: staging runs SIGNED_URL_KEY keeper 2026-11-29.1 but no confirmed verify of staging has passed since. Next: npx pegasus-secrets verify --stack staging --operator alice.",
       );
       verified(p, "staging", { SIGNED_URL_KEY: "2026-11-29.1" }, false);
       await refused(
         ["rotate", "SIGNED_URL_KEY", "--stack", "production", ...op],
-        "Refusing to rotate SIGNED_URL_KEY in production: the latest `verify --stack staging` (2026-11-29T03:10:00Z) after staging's rotation of SIGNED_URL_KEY failed. Fix staging, then run npx pegasus-secrets verify --stack staging --operator alice until it passes.",
+        "Refusing to rotate SIGNED_URL_KEY in production before staging verified it: staging runs SIGNED_URL_KEY keeper 2026-11-29.1 but no confirmed verify of staging has passed since, and its latest verify failed. Next: npx pegasus-secrets verify --stack staging --operator alice.",
       );
       verified(p, "staging", { SIGNED_URL_KEY: "2026-11-29.1" });
       const ok = await cli(p, ["rotate", "SIGNED_URL_KEY", "--stack", "production", ...op]);
@@ -214,8 +202,9 @@ describe("rotate", () => {
       );
     });
 
-    it("a second production rotation needs a new staging rotation and verify after the first", async () => {
+    it("a second production rotation while production's first is open", async () => {
       expect((await cli(p, ["rotate", "DATABASE_URL", "--stack", "staging", ...op])).code).toBe(0);
+      await applied(p, "staging");
       verified(p, "staging", { DATABASE_URL: "2026-11-29.1" });
       advance(p, 30);
       expect((await cli(p, ["rotate", "DATABASE_URL", "--stack", "production", ...op])).code).toBe(
@@ -224,7 +213,7 @@ describe("rotate", () => {
       advance(p, 30);
       await refused(
         ["rotate", "DATABASE_URL", "--stack", "production", ...op],
-        "Refusing to rotate DATABASE_URL in production: staging has no recorded rotation of DATABASE_URL since production's last one (2026-11-29T03:30:00Z). Rotate staging first: npx pegasus-secrets rotate DATABASE_URL --stack staging --operator alice, then pulumi up --stack staging, then npx pegasus-secrets verify --stack staging --operator alice.",
+        "Refusing to rotate DATABASE_URL in production: production rotated DATABASE_URL (keeper 2026-11-29.1) but no `applied` entry shows production running it; one rotation at a time. Next: push the change to main: CI applies production behind its approval and records it (`applied`).",
       );
     });
 
@@ -249,7 +238,7 @@ describe("rotate", () => {
         externalKeys: ["redisUrl"],
       });
       expect(r.out).toContain(
-        "  1. pulumi config set --secret redisUrl --stack production   (the new value, before pulumi up)\n  2. pulumi up --stack production",
+        "  1. pulumi config set --secret redisUrl --stack production   (the new value, before the change is applied)\n  2. commit and push: CI applies production behind its approval",
       );
     });
   });
@@ -293,11 +282,18 @@ describe("rotate", () => {
         externalKeys: ["openaiApiKeyApi", "openaiApiKeyWorker", "openaiApiKeyCi"],
         valuePending: false,
       });
-      // The next rotation starts over.
+      // The previous key stays in Secret Manager until finalize: no new rotation meanwhile.
+      expect(p.read("Pulumi.staging.yaml")).toContain(
+        'pegasus-secrets:previousKeepers:\n    OPENAI_API_KEY: "initial"',
+      );
       advance(p, 5);
-      expect(
-        (await cli(p, ["rotate", "OPENAI_API_KEY", "--stack", "staging", ...op])).out,
-      ).toContain("Rotation started");
+      const again = await cli(p, ["rotate", "OPENAI_API_KEY", "--stack", "staging", ...op]);
+      expect([again.code, refusal(again)]).toEqual([
+        1,
+        expect.stringMatching(
+          /^Refusing to rotate OPENAI_API_KEY in staging: its last rotation is still open/,
+        ),
+      ]);
     });
   });
 });

@@ -1,5 +1,14 @@
 import { randomBytes } from "crypto";
-import { cli, logEntries, refusal, setStackConfig, TempProject, tempProject } from "./helpers";
+import {
+  applied,
+  cli,
+  logEntries,
+  ok,
+  refusal,
+  setStackConfig,
+  TempProject,
+  tempProject,
+} from "./helpers";
 import { LocalService, startLocalService, verifyConfig } from "../../runbook/server";
 
 describe("verify", () => {
@@ -9,26 +18,32 @@ describe("verify", () => {
     svc = await startLocalService();
   });
   afterAll(() => svc.stop());
-  beforeEach(() => {
-    p = tempProject();
-    p.env.PEGASUS_SMOKE_TOKEN = svc.token;
-    svc.reset();
-  });
-  afterEach(() => p.cleanup());
-
   const configure = (ready?: Record<string, string>, smoke = true) =>
     setStackConfig(p, "staging", "pegasus-secrets:verify", verifyConfig(svc, ready, smoke));
   const run = () => cli(p, ["verify", "--stack", "staging", "--operator", "alice"]);
+
+  beforeEach(async () => {
+    p = tempProject();
+    p.env.PEGASUS_SMOKE_TOKEN = svc.token;
+    svc.reset();
+    // What CI records after pulumi up: staging runs the keepers of its file.
+    configure();
+    expect((await applied(p, "staging")).code).toBe(0);
+  });
+  afterEach(() => p.cleanup());
 
   it("checks readiness and the ingest-to-generate flow, prints each result and records the run", async () => {
     configure();
     const r = await run();
     expect(r.code).toBe(0);
-    const lines = r.out.split("\n");
+    // Result lines; progress lines ("...") come between them while a step waits.
+    const lines = r.out.split("\n").filter((l) => !l.startsWith("  ...  "));
     expect(lines[0]).toBe(
       "Verifying staging: 2 readiness endpoint(s), 4 smoke step(s), deadline 10 s.",
     );
-    expect(lines[1]).toContain("  note  could not read what pulumi up last applied");
+    expect(lines[1]).toMatch(
+      /^ {2}ok {4}deployed {2}keepers {2}operations\/log\.jsonl \(applied\) {2}staging runs every keeper of Pulumi\.staging\.yaml \(operations\/log\.jsonl line 1, applied 2026-11-29T03:00:00Z\)$/,
+    );
     const parsed = lines
       .slice(2, 8)
       .map((l) => /^ {2}(ok|FAIL) +(ready|smoke) +(.+?) {2}/.exec(l)!.slice(1).join("|"));
@@ -44,12 +59,20 @@ describe("verify", () => {
       `ok    smoke     ingestion finishes  GET ${svc.url}/v1/jobs/ing-1  HTTP 200 after 3 attempts`,
     );
     expect(r.out).toContain(
-      "verify of staging passed: 6 of 6 checks (recorded in operations/log.jsonl line 1).",
+      "verify of staging passed: 6 of 6 checks, on a confirmed deploy (recorded in operations/log.jsonl line 2).",
     );
-    const [e] = logEntries(p);
-    expect(e).toMatchObject({ action: "verify", stack: "staging", operator: "alice", ok: true });
+    const e = logEntries(p)[1];
+    expect(e).toMatchObject({
+      action: "verify",
+      stack: "staging",
+      operator: "alice",
+      ok: true,
+      confirmed: true,
+      appliedLine: 1,
+      unconfirmedReason: null,
+    });
     expect(e.keepers).toMatchObject({ JWT_SECRET: "initial", OPENAI_API_KEY: "initial" });
-    expect(e.checks).toHaveLength(6);
+    expect(e.checks).toHaveLength(7);
     // The token and the response bodies reach neither the output nor the log.
     for (const text of [r.out, r.err, p.read("operations/log.jsonl")]) {
       expect(text).not.toContain(svc.token);
@@ -71,14 +94,14 @@ describe("verify", () => {
         `${svc.url}/v1/ingest  not run: a service is not ready`,
     );
     expect(refusal(r)).toBe(
-      "verify of staging failed: 5 of 6 checks failed (recorded in operations/log.jsonl line 1). Fix what failed, or roll the keeper back, and run verify again; nothing further in the runbook proceeds until it passes.",
+      "verify of staging failed: 5 of 6 checks failed (recorded in operations/log.jsonl line 2). Fix what failed, or roll the keeper back, and run verify again; nothing further in the runbook proceeds until it passes.",
     );
-    expect(logEntries(p)[0]).toMatchObject({ action: "verify", ok: false });
+    expect(logEntries(p)[1]).toMatchObject({ action: "verify", ok: false });
     expect(svc.requests).not.toContain("POST /v1/ingest");
   });
 
   it("cuts a slow endpoint at the request timeout, and rides out a flaky one", async () => {
-    configure({ api: "/slow", worker: "/flaky" }, false);
+    configure({ api: "/slow", worker: "/flaky" });
     svc.flakyFailures = 2;
     const t0 = Date.now();
     const r = await run();
@@ -103,75 +126,160 @@ describe("verify", () => {
     );
   });
 
-  it("fails when the stack does not run the keepers of its file (verify before pulumi up)", async () => {
-    configure(undefined, false);
-    await cli(p, ["rotate", "JWT_SECRET", "--stack", "staging", "--operator", "alice"]);
-    const initial = Object.fromEntries(
-      [
-        "OPENAI_API_KEY",
-        "DATABASE_URL",
-        "REDIS_URL",
+  describe("fails closed: it checks only a deploy the log confirms", () => {
+    it("refuses without an applied entry of the stack, sending no request and recording nothing", async () => {
+      const before = p.read("operations/log.jsonl");
+      p.write("operations/log.jsonl", "");
+      const r = await run();
+      expect(r.code).toBe(1);
+      expect(refusal(r)).toBe(
+        'Refusing to verify staging: nothing confirms that it runs the keepers of Pulumi.staging.yaml (no `applied` entry of staging is recorded in operations/log.jsonl), so the checks would test whatever ran before. Next: push the change to main (CI applies staging and records it), or pulumi up --stack staging, then npx pegasus-secrets applied --stack staging --operator alice; then verify. To check anyway, recorded as unconfirmed (it never unlocks production or finalize): --unconfirmed-deploy "<reason>".',
+      );
+      expect(svc.requests).toEqual([]);
+      expect(p.read("operations/log.jsonl")).toBe("");
+      expect(before).not.toBe("");
+    });
+
+    it("refuses after a rotation the stack has not applied yet, naming what differs", async () => {
+      await ok(p, ["rotate", "JWT_SECRET", "--stack", "staging", "--operator", "alice"]);
+      const r = await run();
+      expect(r.code).toBe(1);
+      expect(refusal(r)).toContain(
+        "(the latest applied entry of staging (operations/log.jsonl line 1, 2026-11-29T03:00:00Z) does not match Pulumi.staging.yaml: JWT_SECRET runs initial but the file says 2026-11-29.1; its previous values live are none, the file's JWT_SECRET)",
+      );
+      expect(svc.requests).toEqual([]);
+      // Once the deploy is recorded, the same verify runs and counts for the rotation.
+      expect((await applied(p, "staging")).code).toBe(0);
+      const passed = await ok(p, ["verify", "--stack", "staging", "--operator", "alice"]);
+      expect(passed.out).toContain(
+        "Open rotations:\n  JWT_SECRET: staging verified JWT_SECRET keeper 2026-11-29.1; production has not rotated it yet. Next: npx pegasus-secrets rotate JWT_SECRET --stack production --operator alice",
+      );
+    });
+
+    it("--unconfirmed-deploy checks anyway, records it as unconfirmed, and unlocks nothing", async () => {
+      await ok(p, ["rotate", "JWT_SECRET", "--stack", "staging", "--operator", "alice"]);
+      const r = await cli(p, [
+        "verify",
+        "--stack",
+        "staging",
+        "--operator",
+        "alice",
+        "--unconfirmed-deploy",
+        "CI run lost its outputs",
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(
+        /FAIL {2}deployed {2}keepers {2}operations\/log\.jsonl \(applied\) {2}UNCONFIRMED: the latest applied entry of staging .*; CI run lost its outputs/,
+      );
+      expect(r.out).toContain(
+        "verify of staging passed 6 of 6 checks, UNCONFIRMED (recorded in operations/log.jsonl line 3): the deploy was not confirmed, so it does not move any rotation on. Record the deploy (applied), then verify again.",
+      );
+      expect(logEntries(p).pop()).toMatchObject({
+        action: "verify",
+        ok: true,
+        confirmed: false,
+        unconfirmedReason: "CI run lost its outputs",
+      });
+      const production = await cli(p, [
+        "rotate",
         "JWT_SECRET",
-        "SIGNED_URL_KEY",
-        "WEBHOOK_SHARED_SECRET",
-        "AWS_SECRET_ACCESS_KEY",
-      ].map((v) => [v, "initial"]),
-    );
-    const stale = await cli(p, ["verify", "--stack", "staging", "--operator", "alice"], {
-      deployedKeepers: () => initial,
+        "--stack",
+        "production",
+        "--operator",
+        "alice",
+      ]);
+      expect(production.code).toBe(1);
+      expect(refusal(production)).toMatch(/before staging verified it/);
     });
-    expect(stale.code).toBe(1);
-    expect(stale.out).toContain(
-      "FAIL  deployed  keepers  pulumi stack output rotationKeepers --stack staging  staging runs JWT_SECRET initial but Pulumi.staging.yaml says JWT_SECRET 2026-11-29.1: run pulumi up --stack staging first",
-    );
-    expect(logEntries(p).pop()).toMatchObject({ ok: false, deployedKeepers: initial });
-    // Once pulumi up has applied the file, the same checks pass and count for the rotation.
-    const ok = await cli(p, ["verify", "--stack", "staging", "--operator", "alice"], {
-      deployedKeepers: () => ({ ...initial, JWT_SECRET: "2026-11-29.1" }),
-    });
-    expect(ok.code).toBe(0);
-    expect(ok.out).toContain(
-      "ok    deployed  keepers  pulumi stack output rotationKeepers --stack staging  pulumi up has applied every keeper of Pulumi.staging.yaml",
-    );
-    // Without the Pulumi CLI the checks still run, and the output says what could not be confirmed.
-    const unknown = await run();
-    expect(unknown.out).toContain(
-      "  note  could not read what pulumi up last applied (pulumi stack output rotationKeepers --stack staging); run verify after pulumi up --stack staging.",
-    );
   });
 
-  it("names a missing smoke token instead of sending an unauthenticated request", async () => {
-    configure();
-    delete p.env.PEGASUS_SMOKE_TOKEN;
+  describe("refuses a config it cannot run before any request (usage errors, exit 2)", () => {
+    it("a missing smoke token: the variable is named, nothing is sent unauthenticated", async () => {
+      delete p.env.PEGASUS_SMOKE_TOKEN;
+      const r = await run();
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(
+        "`environment:PEGASUS_SMOKE_TOKEN`: is not set, and the smoke flow sends it (its headers reference it).",
+      );
+      expect(r.err).toContain(
+        "export PEGASUS_SMOKE_TOKEN=<the smoke-test token of staging> in this shell, then run verify again.",
+      );
+      expect(svc.requests).toEqual([]);
+    });
+
+    it("readiness alone (no smoke flow), the committed placeholder URLs, a host that does not resolve", async () => {
+      configure(undefined, false);
+      const noSmoke = await run();
+      expect(noSmoke.code).toBe(2);
+      expect(noSmoke.err).toContain(
+        "`pegasus-secrets:verify.smoke`: is empty: the guide's check after a change is /health/ready plus one ingest -> generate flow, and readiness alone is not it.",
+      );
+      setStackConfig(p, "staging", "pegasus-secrets:verify", {
+        ready: { api: "https://api.staging.example.com/health/ready" },
+        smoke: [
+          { name: "ingest", method: "POST", url: "https://api.staging.example.com/v1/ingest" },
+        ],
+      });
+      const placeholder = await run();
+      expect(placeholder.code).toBe(2);
+      expect(placeholder.err).toContain(
+        "Stack staging cannot be verified: its verify URLs are the committed placeholders",
+      );
+      setStackConfig(p, "staging", "pegasus-secrets:verify", {
+        ready: { api: "https://api.pegasus-staging.invalid-tld-for-tests.test/health/ready" },
+        smoke: [
+          {
+            name: "ingest",
+            method: "POST",
+            url: "https://api.pegasus-staging.invalid-tld-for-tests.test/v1/ingest",
+          },
+        ],
+      });
+      const unresolved = await run();
+      expect(unresolved.code).toBe(1);
+      expect(refusal(unresolved)).toBe(
+        "Cannot verify staging: api.pegasus-staging.invalid-tld-for-tests.test does not resolve (a typo, or a URL still to replace in pegasus-secrets:verify of Pulumi.staging.yaml). Nothing was checked or recorded.",
+      );
+      expect(logEntries(p).map((e) => e.action)).toEqual(["applied"]);
+      expect(svc.requests).toEqual([]);
+    });
+
+    it("a stack without verify config, and a credential written into the stack file", async () => {
+      setStackConfig(p, "staging", "pegasus-secrets:verify", undefined);
+      const none = await run();
+      expect(none.code).toBe(2);
+      expect(none.err).toContain(
+        "`pegasus-secrets:verify.ready`: lists no readiness URL, so there is nothing to check.",
+      );
+      setStackConfig(p, "staging", "pegasus-secrets:verify", {
+        ready: { api: `${svc.url}/ready` },
+        smoke: [
+          {
+            name: "x",
+            url: `${svc.url}/v1/ingest`,
+            headers: { Authorization: `Bearer ${randomBytes(8).toString("hex")}` },
+          },
+        ],
+      });
+      const literal = await run();
+      expect(literal.code).toBe(2);
+      expect(literal.err).toContain(
+        "`pegasus-secrets:verify.smoke.0.headers.Authorization`: carries a credential literally; a credential never sits in the stack file. Fix: reference the operator's environment instead",
+      );
+      expect(logEntries(p).map((e) => e.action)).toEqual(["applied"]);
+    });
+  });
+
+  it("prints progress while a step waits, before its result line", async () => {
     const r = await run();
-    expect(r.code).toBe(1);
-    expect(r.out).toContain(
-      "not run: header Authorization needs the environment variable PEGASUS_SMOKE_TOKEN, which is not set",
+    expect(r.code).toBe(0);
+    const lines = r.out.split("\n");
+    const waiting = lines.findIndex((l) => l.startsWith("  ...   smoke     ingestion finishes  "));
+    const done = lines.findIndex((l) => l.startsWith("  ok    smoke     ingestion finishes  "));
+    expect(lines[waiting]).toMatch(
+      /waiting for status = "done" \(status is "running"\), attempt 1, \d\.\d s of \d+\.\d s$/,
     );
-  });
-
-  it("refuses a stack without verify config, and a credential written into the stack file", async () => {
-    setStackConfig(p, "staging", "pegasus-secrets:verify", undefined);
-    const none = await run();
-    expect(none.code).toBe(1);
-    expect(refusal(none)).toContain(
-      "Stack staging has no `verify` config, so there is nothing to check.",
-    );
-    setStackConfig(p, "staging", "pegasus-secrets:verify", {
-      ready: { api: `${svc.url}/ready` },
-      smoke: [
-        {
-          name: "x",
-          url: `${svc.url}/v1/ingest`,
-          headers: { Authorization: `Bearer ${randomBytes(8).toString("hex")}` },
-        },
-      ],
-    });
-    const literal = await run();
-    expect(literal.code).toBe(2);
-    expect(literal.err).toContain(
-      "`pegasus-secrets:verify.smoke.0.headers.Authorization`: carries a credential literally; a credential never sits in the stack file. Fix: reference the operator's environment instead",
-    );
-    expect(logEntries(p)).toEqual([]);
+    expect(waiting).toBeGreaterThan(0);
+    expect(done).toBeGreaterThan(waiting);
   });
 });
