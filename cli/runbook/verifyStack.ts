@@ -140,7 +140,9 @@ function preflight(
     try {
       resolveHeaders(step.headers, env);
     } catch (err) {
-      const name = /environment variable ([A-Za-z_][A-Za-z0-9_]*)/.exec((err as Error).message)?.[1];
+      const name = /environment variable ([A-Za-z_][A-Za-z0-9_]*)/.exec(
+        (err as Error).message,
+      )?.[1];
       if (name) missing.add(name);
     }
   }
