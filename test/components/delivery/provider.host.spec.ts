@@ -19,6 +19,10 @@ import { FakeFly } from "@pegasus-secrets/platform-fakes";
 import { FakeRailway } from "@pegasus-secrets/platform-fakes";
 import { FakeRender } from "@pegasus-secrets/platform-fakes";
 import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
+import { readStackConfig } from "../../../cli/plan/stackFiles";
+import { CATALOG } from "../../../catalog";
+import { buildModel, consumerVariables, RawConfig } from "../../../model";
+import { fixtureProject } from "../../fixtures";
 import { PROJECT_DIR } from "../../helpers";
 import { FAST_HTTP, nonSecretJson, value } from "../platforms/kit";
 
@@ -281,5 +285,88 @@ describe("platform providers through the SDK's loader and dynamic-provider host"
         expect(s).not.toContain(v);
       }
     }
+  });
+
+  describe("a rotation's two phases, as the model delivers them to the api", () => {
+    // The stack config of each phase: before, while JWT_SECRET and DATABASE_URL rotate, after finalize.
+    const project = fixtureProject();
+    const fixture = readStackConfig(project.dir, "staging").raw;
+    afterAll(() => project.cleanup());
+    const withKeys = (extra: Record<string, unknown>): RawConfig => ({
+      get: (k) => (k in extra ? JSON.stringify(extra[k]) : fixture.get(k)),
+      isSecret: (k) => fixture.isSecret(k),
+      keys: () => [...new Set([...(fixture.keys?.() ?? []), ...Object.keys(extra)])],
+    });
+    const rotated = { JWT_SECRET: "2026-11-29.1", DATABASE_URL: "2026-11-29.1" };
+    const phases = {
+      before: withKeys({}),
+      rotating: withKeys({
+        "pegasus-secrets:rotations": rotated,
+        "pegasus-secrets:previousKeepers": { JWT_SECRET: "initial", DATABASE_URL: "initial" },
+        "pegasus-secrets:activeUsers": { DATABASE_URL: "b" },
+      }),
+      finalized: withKeys({
+        "pegasus-secrets:rotations": rotated,
+        "pegasus-secrets:activeUsers": { DATABASE_URL: "b" },
+      }),
+    };
+    // One value per variable and keeper: a keeper names a value.
+    const valueOf = new Map<string, string>();
+    const secretsOf = (raw: RawConfig): Record<string, unknown> => {
+      const delivered = consumerVariables(
+        buildModel(CATALOG, "staging", raw),
+        "api",
+      ).secrets.filter((d) => d.variable === "JWT_SECRET" || d.variable === "DATABASE_URL");
+      return Object.fromEntries(
+        delivered.map((d) => {
+          const k = `${d.variable}@${d.keeper}`;
+          if (!valueOf.has(k)) valueOf.set(k, value());
+          return [d.key, secret(valueOf.get(k))];
+        }),
+      );
+    };
+
+    it.each(Object.keys(TYPES) as Platform[])(
+      "%s: the previous signing key beside the new one until finalize, then removed; the new URL at once",
+      async (p) => {
+        const { urn, inputs } = regs[p];
+        const apply = async (
+          raw: RawConfig,
+          prior?: { id: string; state: Record<string, unknown> },
+        ) => {
+          const news = { ...inputs, secrets: secretsOf(raw) };
+          if (!prior) {
+            const checked = await host.check(urn, {}, news);
+            const c = await host.create(urn, checked.inputs);
+            return { id: c.id, state: c.properties };
+          }
+          const checked = await host.check(urn, prior.state, news);
+          const u = await host.update(prior.id, urn, prior.state, checked.inputs);
+          return { id: prior.id, state: u.properties };
+        };
+        const v = (variable: string, keeper: string) => valueOf.get(`${variable}@${keeper}`);
+        const vars = { PLC_STORAGE_DIR: "/srv/pegasus/fixture" };
+        let res = await apply(phases.before);
+        expect(platformValues(p)).toEqual({
+          ...vars,
+          JWT_SECRET: v("JWT_SECRET", "initial"),
+          DATABASE_URL: v("DATABASE_URL", "initial"),
+        });
+        res = await apply(phases.rotating, res);
+        expect(platformValues(p)).toEqual({
+          ...vars,
+          JWT_SECRET: v("JWT_SECRET", "2026-11-29.1"),
+          JWT_SECRET_PREVIOUS: v("JWT_SECRET", "initial"),
+          DATABASE_URL: v("DATABASE_URL", "2026-11-29.1"),
+        });
+        res = await apply(phases.finalized, res);
+        expect(platformValues(p)).toEqual({
+          ...vars,
+          JWT_SECRET: v("JWT_SECRET", "2026-11-29.1"),
+          DATABASE_URL: v("DATABASE_URL", "2026-11-29.1"),
+        });
+        await host.delete(res.id, urn, res.state);
+      },
+    );
   });
 });
