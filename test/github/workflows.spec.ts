@@ -56,7 +56,13 @@ const read = (file: string): { text: string; wf: Workflow } => {
   expect(doc.errors).toEqual([]);
   return { text, wf: doc.toJS() as Workflow };
 };
-const FILES = ["pull_request.yml", "push.yml", "pr-comment.yml"];
+const FILES = [
+  "pull_request.yml",
+  "push.yml",
+  "pr-comment.yml",
+  "break-glass.yml",
+  "rotation-reminders.yml",
+];
 const all = FILES.map((f) => ({ file: f, ...read(f) }));
 const pr = read("pull_request.yml").wf;
 const push = read("push.yml").wf;
@@ -95,8 +101,11 @@ describe.each(all)("$file", ({ text, wf }) => {
 
   test("top-level permissions are read-only contents, and no job asks for more than it needs", () => {
     expect(wf.permissions).toEqual({ contents: "read" });
+    // contents: write only in the record jobs, issues: write only for the reminder issue
+    // (deployWorkflows.spec.ts holds those jobs to what they run).
     const allowed: Record<string, string[]> = {
-      contents: ["read"],
+      contents: ["read", "write"],
+      issues: ["write"],
       "pull-requests": ["write"],
       "id-token": ["write"],
       actions: ["read"],
@@ -234,7 +243,10 @@ describe("push.yml", () => {
   test("on push to main: staging after the checks, then production behind its environment", () => {
     expect(push.on).toEqual({ push: { branches: ["main"] } });
     expect(push.jobs.staging).toMatchObject({ needs: "check", environment: "staging" });
-    expect(push.jobs.production).toMatchObject({ needs: "staging", environment: "production" });
+    expect(push.jobs.production).toMatchObject({
+      needs: "record-staging",
+      environment: "production",
+    });
   });
 
   test.each(["staging", "production"])(
