@@ -1,5 +1,5 @@
 // ESLint for pegasus-secrets: typescript-eslint, Pulumi's own rules, and the layer rule that keeps
-// the folders the architecture (docs/design.md, "Layers"). Prettier owns formatting; `npm run lint`
+// the folders the architecture (docs/design.md, "Layout"). Prettier owns formatting; `npm run lint`
 // runs both.
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
