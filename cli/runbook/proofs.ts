@@ -26,6 +26,12 @@ export interface ProofLine {
 }
 
 const noData = (what: string): string => `no data: ${what}`;
+/** A proof line with nothing (or not enough) behind it: what there is, then what is missing. */
+const missing = (title: string, ...lines: string[]): ProofLine => ({
+  title,
+  state: "no-data",
+  lines,
+});
 const LOG = LOG_FILE.split(path.sep).join("/");
 
 /** Proof line 1, "Endpoint/UI": the secret store of each deploy target, from the stack's plan. */
@@ -183,44 +189,35 @@ export function rehearsalProof(log: Logged[]): ProofLine {
   const title = "Test: secret rotation rehearsal in staging with health and pipeline smoke checks";
   const rotations = rotationsOf(log, "staging");
   if (rotations.length === 0) {
-    return {
+    return missing(
       title,
-      state: "no-data",
-      lines: [
-        noData(
-          `${LOG} records no rotation in staging; rehearse one: npx pegasus-secrets rotate <VARIABLE> --stack staging --operator <you>, apply it (pulumi up, then applied), then npx pegasus-secrets verify --stack staging`,
-        ),
-      ],
-    };
+      noData(
+        `${LOG} records no rotation in staging; rehearse one: npx pegasus-secrets rotate <VARIABLE> --stack staging --operator <you>, apply it (pulumi up, then applied), then npx pegasus-secrets verify --stack staging`,
+      ),
+    );
   }
   // The latest rotation with a confirmed verify; else the latest one, with what it still lacks.
   const e = rotations.find((x) => x.verify) ?? rotations[0];
   const head = rotationHead(e);
   if (!e.applied) {
-    return {
+    return missing(
       title,
-      state: "no-data",
-      lines: [
-        head,
-        noData(
-          "no `applied` entry shows staging running it, so nothing confirms it was deployed; apply it (pulumi up --stack staging, then npx pegasus-secrets applied --stack staging)",
-        ),
-      ],
-    };
+      head,
+      noData(
+        "no `applied` entry shows staging running it, so nothing confirms it was deployed; apply it (pulumi up --stack staging, then npx pegasus-secrets applied --stack staging)",
+      ),
+    );
   }
   const applied = `Applied at ${e.applied.entry.ts} (${LOG} line ${e.applied.line}).`;
   if (!e.verify) {
-    return {
+    return missing(
       title,
-      state: "no-data",
-      lines: [
-        head,
-        applied,
-        noData(
-          "no confirmed verify of staging follows it (an unconfirmed one does not count); run npx pegasus-secrets verify --stack staging",
-        ),
-      ],
-    };
+      head,
+      applied,
+      noData(
+        "no confirmed verify of staging follows it (an unconfirmed one does not count); run npx pegasus-secrets verify --stack staging",
+      ),
+    );
   }
   const v = e.verify;
   const ready = v.entry.checks.filter((c) => c.kind === "ready");
@@ -245,15 +242,12 @@ export function versionProof(log: Logged[], stack: string): ProofLine {
   const title = "Proof: dated secret version update plus successful readiness output";
   const rotations = rotationsOf(log, stack);
   if (rotations.length === 0) {
-    return {
+    return missing(
       title,
-      state: "no-data",
-      lines: [
-        noData(
-          `${LOG} records no rotation in ${stack}; npx pegasus-secrets rotate <VARIABLE> --stack ${stack} --operator <you> starts one`,
-        ),
-      ],
-    };
+      noData(
+        `${LOG} records no rotation in ${stack}; npx pegasus-secrets rotate <VARIABLE> --stack ${stack} --operator <you> starts one`,
+      ),
+    );
   }
   const e =
     rotations.find((x) => x.applied && x.verify) ??
@@ -261,41 +255,32 @@ export function versionProof(log: Logged[], stack: string): ProofLine {
     rotations[0];
   const r = e.rotation.entry;
   if (!e.applied) {
-    return {
+    return missing(
       title,
-      state: "no-data",
-      lines: [
-        rotationHead(e),
-        noData(
-          `no \`applied\` entry shows ${stack} running keeper ${r.newKeeper}, so no new version is known to exist yet; the push workflow records it after pulumi up (npx pegasus-secrets applied --stack ${stack})`,
-        ),
-      ],
-    };
+      rotationHead(e),
+      noData(
+        `no \`applied\` entry shows ${stack} running keeper ${r.newKeeper}, so no new version is known to exist yet; the push workflow records it after pulumi up (npx pegasus-secrets applied --stack ${stack})`,
+      ),
+    );
   }
   const head = `${e.applied.entry.ts.slice(0, 10)}: ${r.variable} in ${stack} has a new version (keeper ${r.oldKeeper} -> ${r.newKeeper}) in ${r.impact.secretIds.join(", ")}, applied at ${e.applied.entry.ts} (${LOG} lines ${e.rotation.line} and ${e.applied.line}).`;
   if (!e.verify) {
-    return {
+    return missing(
       title,
-      state: "no-data",
-      lines: [
-        head,
-        noData(
-          `no confirmed readiness output after it; run npx pegasus-secrets verify --stack ${stack}`,
-        ),
-      ],
-    };
+      head,
+      noData(
+        `no confirmed readiness output after it; run npx pegasus-secrets verify --stack ${stack}`,
+      ),
+    );
   }
   const v = e.verify;
   const ready = v.entry.checks.filter((c) => c.kind === "ready");
   if (ready.length === 0) {
-    return {
+    return missing(
       title,
-      state: "no-data",
-      lines: [
-        head,
-        noData(`the verify at ${v.entry.ts} checked no readiness endpoint (verify.ready)`),
-      ],
-    };
+      head,
+      noData(`the verify at ${v.entry.ts} checked no readiness endpoint (verify.ready)`),
+    );
   }
   const ok = v.entry.ok && ready.every((c) => c.ok);
   return {
