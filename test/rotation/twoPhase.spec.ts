@@ -14,6 +14,8 @@
 import { createHash } from "crypto";
 import { unwrapSecrets } from "@pegasus-secrets/test-engine";
 import { defaultValueGenerator, Registrations, runUnderMocks } from "../../cli/plan/engine";
+import { planJson, redactRegistrations } from "../../cli/plan";
+import { planContext } from "../../cli/runbook/status";
 import { runProgram } from "../../stacks";
 import {
   applied,
@@ -124,6 +126,16 @@ const accepts = {
 describe("two phases for every kind: old and new accepted until finalize, only new after", () => {
   let p: TempProject;
   const worlds: Record<string, World> = {};
+  const latest: Record<string, Registrations> = {};
+  /** Each rotated variable's phase as `plan` shows it now (from the last up and the log). */
+  const phases = (stack: string) => {
+    const regs = latest[stack];
+    const plan = planJson(redactRegistrations(regs), planContext(p.dir, regs.model, p.clock.now));
+    return Object.fromEntries(
+      VARS.map((v) => [v, plan.secrets.find((s) => s.variable === v)!.phase]),
+    );
+  };
+  const every = (phase: string) => Object.fromEntries(VARS.map((v) => [v, phase]));
   /** Per external config key, a value standing for its ciphertext: a new ciphertext, a new value. */
   const externalValues = (stack: string): Record<string, string> => {
     const model = loadModel(p.dir, stack);
@@ -153,6 +165,7 @@ describe("two phases for every kind: old and new accepted until finalize, only n
       secretOverrides: Object.keys(overrides),
     });
     worlds[stack] = up(worlds[stack] ?? emptyWorld(), regs);
+    latest[stack] = regs;
     const r = await applied(p, stack);
     expect(r.code).toBe(0);
   };
@@ -236,6 +249,7 @@ describe("two phases for every kind: old and new accepted until finalize, only n
     }
     await pulumiUp("staging");
     check("staging", false);
+    expect(phases("staging")).toEqual(every("rotating: new and previous live"));
     verified(p, "staging", rotationKeepers(loadModel(p.dir, "staging")));
 
     // Production, the same; staging still holds both values meanwhile.
@@ -252,6 +266,8 @@ describe("two phases for every kind: old and new accepted until finalize, only n
     check("production", false);
     check("staging", false);
     verified(p, "production", rotationKeepers(loadModel(p.dir, "production")));
+    expect(phases("staging")).toEqual(every("ready to finalize"));
+    expect(phases("production")).toEqual(every("ready to finalize"));
 
     // Finalize both stacks; only the next up revokes, and then only the new values remain.
     for (const stack of ["staging", "production"]) {
@@ -268,6 +284,7 @@ describe("two phases for every kind: old and new accepted until finalize, only n
       check(stack, false);
       await pulumiUp(stack);
       check(stack, true);
+      expect(phases(stack)).toEqual(every("stable"));
     }
   }, 60_000);
 });

@@ -81,6 +81,7 @@ describe("emergency access", () => {
         (x.inputs.members as string[]).includes(member),
     )!;
     expect(binding.inputs.condition).toMatchObject({
+      title: expect.stringContaining("INC-9"),
       expression: 'request.time < timestamp("2026-11-29T05:00:00Z")',
     });
     expect(during.warnings.filter((w) => w.includes("emergency grant"))).toEqual([]);
