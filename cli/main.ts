@@ -18,6 +18,7 @@ import * as evidence from "./commands/evidence";
 import * as opsLog from "./commands/opsLog";
 import * as applied from "./commands/applied";
 import * as emergencyAccess from "./commands/emergencyAccess";
+import * as seal from "./commands/seal";
 
 /** Every command module registers itself here; each one only wires its options to a feature. */
 const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [
@@ -29,6 +30,7 @@ const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [
   docs,
   // The rotation runbook and break-glass (docs/runbook.md).
   rotate,
+  seal,
   applied,
   verify,
   finalize,

@@ -19,6 +19,7 @@ import {
   NotificationsConfig,
   notificationsSchema,
 } from "./signalsConfig";
+import { SealedValuesConfig, sealedValuesSchema } from "./sealedValues";
 import { RawTargets, TARGETS_SCHEMA, TargetsConfig, validateTargets } from "./targets";
 
 /** The Pulumi project name: config keys are `pegasus-secrets:<key>`. */
@@ -97,6 +98,8 @@ export interface StackConfig {
   kms: KmsConfig;
   /** Time-boxed break-glass reads granted to people during an incident (`grant-access`). */
   emergencyAccess: EmergencyAccessConfig[];
+  /** External values sealed with a Cloud KMS key (`pegasus-secrets seal`), read only by the deploy identity. */
+  sealedValues?: SealedValuesConfig;
 }
 
 /** Program config keys, with type and description: the source of `Pulumi.yaml`'s typed config and the README table. */
@@ -177,6 +180,11 @@ export const CONFIG_KEYS = {
     description:
       "Customer-managed encryption: `keys` (replica location -> Cloud KMS key; `global` for automatic replication) and `required` (the policy then refuses a secret without it).",
   },
+  sealedValues: {
+    type: "object",
+    description:
+      "External values sealed with a Cloud KMS key, so operators need only encrypt rights: `key` (the sealing key) and `values` (config key -> ciphertext, written by `pegasus-secrets seal`).",
+  },
   emergencyAccess: {
     type: "object",
     description:
@@ -226,6 +234,7 @@ const OBJECT_SCHEMAS: Record<string, z.ZodType> = {
   targets: TARGETS_SCHEMA,
   notifications: notificationsSchema,
   kms: kmsSchema,
+  sealedValues: sealedValuesSchema,
   emergencyAccess: emergencyAccessSchema,
 };
 
@@ -403,5 +412,6 @@ export function parseStackConfig(stack: string, raw: RawConfig, issues: IssueLis
     notifications: json<NotificationsConfig>("notifications", { emails: [], channels: [] }),
     kms,
     emergencyAccess: json<EmergencyAccessConfig[]>("emergencyAccess", []),
+    sealedValues: json<SealedValuesConfig | undefined>("sealedValues", undefined),
   };
 }

@@ -13,6 +13,7 @@ export * from "./rotationState";
 export * from "./deployment";
 export * from "./signals";
 export * from "./signalsConfig";
+export * from "./sealedValues";
 export * from "./suggest";
 export * from "./configErrors";
 export * from "./plainValues";

@@ -4,6 +4,7 @@ import { parseStackConfig, PROJECT, RawConfig, SourceConfig, StackConfig } from 
 import { checkConfigMaps, checkUnknownKeys } from "./configChecks";
 import { IssueList } from "./errors";
 import { collidingStacks, placeholdersOf, SiblingStack } from "./placeholders";
+import { checkSealedValues } from "./sealedValues";
 import { modelIdentities, modelSecrets } from "./secretValues";
 import { buildSignals, EmergencyGrant, resolveEmergencyGrants, Signals } from "./signals";
 import { checkEmergencyAccess } from "./signalsConfig";
@@ -105,6 +106,14 @@ export function buildModel(
   const identities = modelIdentities(cfg, issues);
   const identityOf = new Map(identities.map((i) => [i.consumer, i]));
   const { secrets, externalKeys } = modelSecrets(catalog, cfg, raw, identityOf, issues);
+  const keyOf = (path: string) => `${PROJECT}:${path}`;
+  checkSealedValues(
+    cfg.sealedValues,
+    externalKeys.map((k) => k.key),
+    keyOf,
+    issues,
+    stack,
+  );
 
   const grants: GrantModel[] = secrets.flatMap((s) =>
     s.accessors.map((consumer) => ({

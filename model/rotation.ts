@@ -136,9 +136,26 @@ export function previousVariables(model: Model, variable: string): string[] {
     .map((d) => `${key} on ${d.destination}`);
 }
 
-/** The commands that store an external secret's new value, one per config key. */
-export const configSetCommands = (model: Model, variable: string, stack: string): string[] =>
-  externalKeysOf(model, variable).map((k) => `pulumi config set --secret ${k} --stack ${stack}`);
+/**
+ * The commands that store an external secret's new value, one per config key: `seal` when the
+ * stack seals its external values with a KMS key, else `pulumi config set --secret`.
+ */
+export const configSetCommands = (
+  model: Model,
+  variable: string,
+  stack: string,
+  operator = "<you>",
+): string[] =>
+  model.config.sealedValues
+    ? model.secrets
+        .filter((s) => s.variable === variable && configKeyOf(s.value))
+        .map(
+          (s) =>
+            `npx pegasus-secrets seal ${variable} --stack ${stack}${s.scope === "shared" ? "" : ` --consumer ${s.scope}`} --operator ${operator}`,
+        )
+    : externalKeysOf(model, variable).map(
+        (k) => `pulumi config set --secret ${k} --stack ${stack}`,
+      );
 
 /** The encrypted config keys that hold a variable's external values in one stack (none otherwise). */
 export const externalKeysOf = (model: Model, variable: string): string[] =>

@@ -86,11 +86,24 @@ export function modelSecrets(
         const full = `${PROJECT}:${configKey}`;
         externalKeys.push({ key: configKey, variable: entry.name, scope });
         const value = raw.get(full);
-        if (value === undefined || value === "") {
+        const set = value !== undefined && value !== "";
+        const sealed = cfg.sealedValues?.values[configKey];
+        const seal = `npx pegasus-secrets seal ${entry.name} --stack ${stack}${scope === "shared" ? "" : ` --consumer ${scope}`} --operator <you>`;
+        if (sealed !== undefined) {
+          if (set) {
+            issues.add(
+              full,
+              `is set, and ${entry.name}${scope === "shared" ? "" : ` for ${scope}`} is also sealed (sealedValues.values.${configKey}): one value, in one place.`,
+              `keep the sealed one: pulumi config rm ${full} --stack ${stack}`,
+            );
+          }
+        } else if (!set) {
           issues.add(
             full,
             `holds the external value of ${entry.name}${scope === "shared" ? "" : ` for ${scope}`} and is not set.`,
-            `pulumi config set --secret ${configKey} --stack ${stack}   (then paste the value at the prompt)`,
+            cfg.sealedValues
+              ? `${seal}   (paste the value at the prompt; it is sealed with ${cfg.sealedValues.key})`
+              : `pulumi config set --secret ${configKey} --stack ${stack}   (then paste the value at the prompt)`,
           );
         } else if (!raw.isSecret(full)) {
           issues.add(

@@ -5,6 +5,7 @@
  * here, each naming the key and the command that fixes it.
  */
 import { z } from "zod";
+import { KMS_KEY_RE } from "./sealedValues";
 import type { IssueList } from "./errors";
 
 /** An e-mail address as the notification channel and a `user:` IAM member take it: ASCII only. */
@@ -39,9 +40,6 @@ export interface KmsConfig {
   /** The policy refuses any secret of this stack without customer-managed encryption. */
   required: boolean;
 }
-
-const KMS_KEY_RE =
-  /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z0-9-]+)\/keyRings\/([A-Za-z0-9_-]{1,63})\/cryptoKeys\/([A-Za-z0-9_-]{1,63})$/;
 
 export const kmsSchema = z.strictObject({
   keys: z.record(z.string(), z.string()).default({}),

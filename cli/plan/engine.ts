@@ -207,6 +207,10 @@ export async function runUnderMocks(opts: EvaluateOptions): Promise<Registration
           transitEncryptionMode: "SERVER_AUTHENTICATION",
         };
       }
+      if (a.token === "gcp:kms/getKMSSecret:getKMSSecret") {
+        // A sealed external value: the plan never decrypts; a stand-in per ciphertext.
+        return { ...a.inputs, plaintext: gen("kms-plaintext", String(a.inputs.ciphertext)) };
+      }
       throw new Error(`The offline plan has no mock for the data source ${a.token}.`);
     },
   });

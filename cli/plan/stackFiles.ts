@@ -12,7 +12,8 @@ export const unsetMarker = (key: string, stack: string) =>
 /** How the offline plan sees one external secret key. */
 export interface ExternalKeyState {
   key: string;
-  state: "encrypted" | "unset" | "plaintext";
+  /** `sealed`: a Cloud KMS ciphertext in `sealedValues` (`pegasus-secrets seal`). */
+  state: "encrypted" | "unset" | "plaintext" | "sealed";
 }
 
 /** A stack's config read from its files, in the form the Pulumi CLI passes to a program. */
@@ -87,9 +88,13 @@ export function readStackConfig(projectDir: string, stack: string): StackFileCon
   for (const [k, v] of Object.entries(stackConfig)) put(k.includes(":") ? k : `${PROJECT}:${k}`, v);
 
   const external: ExternalKeyState[] = [];
+  const sealed = (stackConfig[`${PROJECT}:sealedValues`] as { values?: object } | undefined)
+    ?.values;
   for (const key of possibleExternalKeys()) {
     const full = `${PROJECT}:${key}`;
-    if (values[full] === undefined) {
+    if (values[full] === undefined && sealed && key in sealed) {
+      external.push({ key, state: "sealed" });
+    } else if (values[full] === undefined) {
       values[full] = unsetMarker(key, stack);
       secretKeys.push(full);
       external.push({ key, state: "unset" });

@@ -64,7 +64,7 @@ export async function breakGlass(
   );
   if (opts.run && external.length > 0) {
     throw new Error(
-      `--run cannot set the new value of ${external.join(", ")} for you (the issuer creates it). Nothing was changed. Run break-glass without --run, set the values with the printed pulumi config set --secret commands, then run the printed commands in order.`,
+      `--run cannot set the new value of ${external.join(", ")} for you (the issuer creates it). Nothing was changed. Run break-glass without --run, then run the printed commands in order: the first ones store the new values (pulumi config set --secret, or seal).`,
     );
   }
 
@@ -94,7 +94,7 @@ export async function breakGlass(
     const model = planned.find((p) => p.entry.stack === stack)?.model;
     if (!model) continue;
     for (const v of external) {
-      for (const c of configSetCommands(model, v, stack)) {
+      for (const c of configSetCommands(model, v, stack, operator)) {
         followUps.push({
           stack,
           step: "value",

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import type { EvaluateOptions, Evaluation } from "../plan";
 import { CliContext, output } from "../shared/context";
+import { gcloudKmsEncrypt, readSecretInput } from "./secretInput";
 
 /** Runs one command of a printed runbook step (`pulumi up`, a restart, `verify`) and returns its exit code. */
 export type Executor = (
@@ -33,6 +34,10 @@ export interface OpsContext extends CliContext {
   env?: Record<string, string | undefined>;
   /** Runs a quiet command (`pulumi version`, `git status`, `pulumi stack output`). Default: spawn without a shell. */
   probe?: Probe;
+  /** Reads a secret value the operator types or pipes in (`seal`). Default: standard input, unechoed on a terminal. */
+  readSecret?: (prompt: string) => Promise<string>;
+  /** Encrypts with a Cloud KMS key (`seal`). Default: `gcloud kms encrypt`, the value on its standard input. */
+  kmsEncrypt?: (key: string, plaintext: Buffer) => Promise<Buffer>;
 }
 
 /** Spawns a command quietly; a command that cannot start has status null. */
@@ -69,6 +74,8 @@ export interface Ops {
   out: (text: string) => void;
   evaluate: (opts: EvaluateOptions) => Promise<Evaluation>;
   env: Record<string, string | undefined>;
+  readSecret: (prompt: string) => Promise<string>;
+  kmsEncrypt: (key: string, plaintext: Buffer) => Promise<Buffer>;
 }
 
 export const ops = (ctx: CliContext): Ops => {
@@ -86,6 +93,8 @@ export const ops = (ctx: CliContext): Ops => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only evidence needs the SDK
         (require("../plan") as typeof import("../plan")).evaluate(o)),
     env: c.env ?? process.env,
+    readSecret: c.readSecret ?? readSecretInput,
+    kmsEncrypt: c.kmsEncrypt ?? gcloudKmsEncrypt,
   };
 };
 

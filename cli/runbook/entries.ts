@@ -91,6 +91,20 @@ export interface GrantAccessEntry extends Base {
   reason: string | null;
 }
 
+/** A new external value sealed with the stack's KMS key (`seal`): which key, never the value. */
+export interface SealEntry extends Base {
+  action: "seal";
+  stack: string;
+  variable: string;
+  consumer: string | null;
+  configKey: string;
+  /** The KMS key that sealed it. */
+  key: string;
+  /** A fingerprint of the ciphertext (sha256, 16 hex digits): which one, never the value. */
+  ciphertext: string;
+  reason: string | null;
+}
+
 /** An emergency grant removed from stack config (`revoke-access`, or `lift-freeze`). */
 export interface RevokeAccessEntry extends Base {
   action: "revoke-access";
@@ -184,6 +198,7 @@ export type LogEntry =
   | VerifyEntry
   | GrantAccessEntry
   | RevokeAccessEntry
+  | SealEntry
   | FreezeEntry
   | LiftFreezeEntry
   | BreakGlassEntry

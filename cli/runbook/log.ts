@@ -26,6 +26,7 @@ const ACTIONS = new Set<string>([
   "applied",
   "finalize",
   "grant-access",
+  "seal",
   "revoke-access",
   "verify",
   "freeze",

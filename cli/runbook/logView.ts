@@ -23,6 +23,8 @@ export function logMarkdown(log: Logged[]): string {
           return `emergency access to ${e.secretId} in ${e.stack} for ${e.member} until ${e.expiresAt} [incident ${e.incident}]`;
         case "revoke-access":
           return `emergency access of ${e.member} to ${e.variable} in ${e.stack} removed${e.expired ? " (had expired)" : ""} [incident ${e.incident}]`;
+        case "seal":
+          return `sealed a new value of ${e.variable}${e.consumer ? ` for ${e.consumer}` : ""} in ${e.stack} (${e.configKey}, ciphertext ${e.ciphertext})`;
         case "verify":
           return `verify ${e.stack}: ${e.ok ? "passed" : "FAILED"} (${e.checks.filter((c) => c.ok).length}/${e.checks.length} checks)${e.confirmed ? "" : `, UNCONFIRMED deploy${e.unconfirmedReason ? `: ${e.unconfirmedReason}` : ""}`}`;
         case "freeze":

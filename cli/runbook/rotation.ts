@@ -133,7 +133,7 @@ export function planRotation(
       (e: LogEntry): e is RotateStartedEntry =>
         e.action === "rotate-started" && e.stack === stack && e.variable === variable,
     );
-    const commands = configSetCommands(model, variable, stack);
+    const commands = configSetCommands(model, variable, stack, operator);
     if (started < 0 || started < lastRot) {
       return {
         kind: "started",
@@ -251,7 +251,7 @@ export function nextSteps(entry: RotateEntry, model: Model): string[] {
   const steps: string[] = [];
   if (entry.valuePending) {
     steps.push(
-      ...configSetCommands(model, variable, stack).map(
+      ...configSetCommands(model, variable, stack, operator).map(
         (c) => `${c}   (the new value, before the change is applied)`,
       ),
     );

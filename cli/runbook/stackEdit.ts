@@ -160,12 +160,46 @@ export class StackFile {
     else config.items.push(this.doc.createPair(`${PROJECT}:emergencyAccess`, node) as Pair);
   }
 
+  /** The sealing key and sealed values (`pegasus-secrets:sealedValues`), as plain data. */
+  sealedValues(): { key?: string; values: Record<string, string> } {
+    const config = this.config(false);
+    const v = config && this.programPair(config, "sealedValues")?.value;
+    const data = (isMap(v) ? v.toJSON() : {}) as { key?: string; values?: Record<string, string> };
+    return { key: data.key, values: data.values ?? {} };
+  }
+
+  /**
+   * Stores a sealed value under `sealedValues.values.<configKey>`, in place when it exists, and
+   * removes the key's `pulumi config set --secret` value if there was one: one value, one place.
+   */
+  setSealedValue(configKey: string, ciphertext: string): void {
+    const config = this.config(true)!;
+    const pair = this.programPair(config, "sealedValues");
+    if (!pair || !isMap(pair.value)) {
+      throw new Error(`${path.basename(this.file)} has no \`sealedValues\` map with its key.`);
+    }
+    const sealed = pair.value as YAMLMap;
+    const found: unknown = sealed.get("values", true);
+    const values = isMap(found) ? found : (this.doc.createNode({}) as YAMLMap);
+    if (values !== found) sealed.set("values", values);
+    // One ciphertext per line, so a diff shows which value changed.
+    values.flow = false;
+    sealed.flow = false;
+    values.set(configKey, ciphertext);
+    removePair(config, this.programPair(config, configKey));
+  }
+
   /**
    * A fingerprint of the ciphertext an external secret's key holds, to notice that the operator has
-   * replaced it with `pulumi config set --secret`. Ciphertext only, never a value: `unset` when the
-   * key is absent, `plaintext` when it holds an unencrypted value (the model refuses that anyway).
+   * replaced it (with `pulumi config set --secret`, or `seal`). Ciphertext only, never a value:
+   * `unset` when the key is absent, `plaintext` when it holds an unencrypted value (the model
+   * refuses that anyway).
    */
   ciphertextFingerprint(configKey: string): string {
+    const sealed = this.sealedValues().values[configKey];
+    if (sealed !== undefined) {
+      return `sha256:${createHash("sha256").update(sealed).digest("hex").slice(0, 16)}`;
+    }
     const config = this.config(false);
     const pair = config && this.programPair(config, configKey);
     if (!pair) return "unset";

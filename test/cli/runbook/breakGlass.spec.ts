@@ -154,7 +154,7 @@ describe("break-glass", () => {
     const r = await cli(p, ["break-glass", "OPENAI_API_KEY", ...bg, "--run"]);
     expect(r.code).toBe(1);
     expect(refusal(r)).toBe(
-      "--run cannot set the new value of OPENAI_API_KEY for you (the issuer creates it). Nothing was changed. Run break-glass without --run, set the values with the printed pulumi config set --secret commands, then run the printed commands in order.",
+      "--run cannot set the new value of OPENAI_API_KEY for you (the issuer creates it). Nothing was changed. Run break-glass without --run, then run the printed commands in order: the first ones store the new values (pulumi config set --secret, or seal).",
     );
     expect(p.read("Pulumi.production.yaml")).toBe(before);
     expect(p.exists("operations/FREEZE")).toBe(false);
