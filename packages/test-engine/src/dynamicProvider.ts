@@ -26,25 +26,21 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { FakeEngine, LogEntry, startFakeEngine } from "./engine";
+import type { UnaryMethod } from "./grpcPlumbing";
+import { baseEnv, killChild, locateModule, readPluginPort } from "./pluginProcess";
 import {
-  FakeEngine,
-  LogEntry,
   OUTPUT_VALUE_SIG,
   RESOURCE_REF_SIG,
   SIG_KEY,
   UNKNOWN,
-  baseEnv,
   containsSecrets,
   containsUnknowns,
   isSecret,
   jsToStruct,
-  killChild,
-  locateModule,
-  readPluginPort,
   secret,
-  startFakeEngine,
   structToJs,
-} from "./engine";
+} from "./wire";
 
 /** Options of {@link startDynamicProviderHost}. */
 export interface DynamicProviderHostOptions {
@@ -348,13 +344,6 @@ function toProviderError(err: grpc.ServiceError, what: string): ProviderError {
   const message = err.details || err.message || `${what} failed`;
   return new ProviderError(message, err.code, initFailureOf(err));
 }
-
-type UnaryMethod<Req, Res> = (
-  req: Req,
-  md: grpc.Metadata,
-  opts: Partial<grpc.CallOptions>,
-  cb: (err: grpc.ServiceError | null, res: Res) => void,
-) => grpc.ClientUnaryCall;
 
 /**
  * Starts the dynamic-provider host as the engine would and configures it. The fake engine it is

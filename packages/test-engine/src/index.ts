@@ -25,9 +25,9 @@ export {
   toWireJs,
   unwrapSecrets,
   type SecretValue,
-} from "./engine";
-export { bindLoopback, grpcError, type BoundServer } from "./engine";
-export { baseEnv, killChild, locateModule, readPluginPort } from "./engine";
+} from "./wire";
+export { bindLoopback, grpcError, type BoundServer } from "./grpcPlumbing";
+export { baseEnv, killChild, locateModule, readPluginPort } from "./pluginProcess";
 
 // A program run: the fake engine and monitor, and the runner.
 export { startFakeEngine, type FakeEngine, type LogEntry, type LogSeverity } from "./engine";

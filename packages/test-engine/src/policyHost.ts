@@ -27,17 +27,10 @@ import * as emptypb from "google-protobuf/google/protobuf/empty_pb";
 import * as anrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as anproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as YAML from "yaml";
-import {
-  FakeEngine,
-  baseEnv,
-  jsToStruct,
-  killChild,
-  locateModule,
-  makeUrn,
-  readPluginPort,
-  startFakeEngine,
-  structToJs,
-} from "./engine";
+import { FakeEngine, makeUrn, startFakeEngine } from "./engine";
+import type { UnaryMethod } from "./grpcPlumbing";
+import { baseEnv, killChild, locateModule, readPluginPort } from "./pluginProcess";
+import { jsToStruct, structToJs } from "./wire";
 
 /** Enforcement levels as policy packs spell them. */
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -176,13 +169,6 @@ export class PolicyHostError extends Error {
 function withoutInternalKeys(props: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
 }
-
-type UnaryMethod<Req, Res> = (
-  req: Req,
-  md: grpc.Metadata,
-  opts: Partial<grpc.CallOptions>,
-  cb: (err: grpc.ServiceError | null, res: Res) => void,
-) => grpc.ClientUnaryCall;
 
 /** Reconciles policy config like `ReconcilePolicyPackConfig`: defaults, initial, then given. */
 function reconcileConfig(

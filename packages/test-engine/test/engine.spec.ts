@@ -8,12 +8,12 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import {
   FakeMonitor,
   StagedDir,
-  jsToStruct,
   makeUrn,
   runProgram,
   stageDir,
   startFakeMonitor,
 } from "../src/engine";
+import { jsToStruct } from "../src/wire";
 
 const FIXTURE = path.join(__dirname, "fixtures", "program");
 const PROJECT = "harness-fixture";
