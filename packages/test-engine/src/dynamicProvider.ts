@@ -26,7 +26,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { FakeEngine, LogEntry, startFakeEngine } from "./engine";
+import { FakeEngine, LogEntry, startFakeEngine } from "./fakeEngine";
 import type { UnaryMethod } from "./grpcPlumbing";
 import { baseEnv, killChild, locateModule, readPluginPort } from "./pluginProcess";
 import {

@@ -30,7 +30,7 @@ export { bindLoopback, grpcError, type BoundServer } from "./grpcPlumbing";
 export { baseEnv, killChild, locateModule, readPluginPort } from "./pluginProcess";
 
 // A program run: the fake engine and monitor, and the runner.
-export { startFakeEngine, type FakeEngine, type LogEntry, type LogSeverity } from "./engine";
+export { startFakeEngine, type FakeEngine, type LogEntry, type LogSeverity } from "./fakeEngine";
 export {
   DEFAULT_FEATURES,
   makeUrn,
@@ -40,10 +40,10 @@ export {
   type PackageRecord,
   type Registration,
   type RegistrationOptions,
-} from "./engine";
-export { startFakeMonitor, type FakeMonitor } from "./engine";
+} from "./registrations";
+export { startFakeMonitor, type FakeMonitor } from "./fakeMonitor";
 export { runProgram, type RunProgramOptions, type RunResult } from "./engine";
-export { stageDir, type StagedDir } from "./engine";
+export { stageDir, type StagedDir } from "./staging";
 
 // The dynamic-provider host.
 export { startDynamicProviderHost } from "./dynamicProvider";
