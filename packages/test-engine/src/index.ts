@@ -47,8 +47,8 @@ export { stageDir, type StagedDir } from "./staging";
 
 // The dynamic-provider host.
 export { startDynamicProviderHost } from "./dynamicProvider";
-export { annotateSecrets } from "./dynamicProvider";
-export { ProviderError, type ResourceInitFailure } from "./dynamicProvider";
+export { annotateSecrets } from "./providerMarshal";
+export { ProviderError, type ResourceInitFailure } from "./providerErrors";
 export type {
   CheckResult,
   CreateResult,
@@ -58,7 +58,7 @@ export type {
   ProviderProtocol,
   ReadResult,
   UpdateResult,
-} from "./dynamicProvider";
+} from "./providerTypes";
 
 // The policy-pack host.
 export { startPolicyHost } from "./policyHost";
