@@ -73,4 +73,4 @@ export {
   type PolicyHostOptions,
   type PolicyPackConfig,
   type PolicyPackInfo,
-} from "./policyHost";
+} from "./policyTypes";
