@@ -1,9 +1,59 @@
 /**
  * Local fake Render, Fly.io and Railway servers on 127.0.0.1 that answer like the platforms' public
  * APIs and check every request against the published contracts in the repository's `specs/`.
+ *
+ * The public names are listed one by one, so that helpers the modules share with each other stay
+ * out of the package.
  */
-export * from "./common";
-export * from "./contract";
-export * from "./fly";
-export * from "./railway";
-export * from "./render";
+
+// The server base every fake shares.
+export { cloneJson, isPlainObject, randomHex } from "./common";
+export type {
+  AuthResult,
+  FailSpec,
+  FakeServerOptions,
+  FaultMatch,
+  HangSpec,
+  LoggedRequest,
+  Reply,
+  RequestContext,
+} from "./common";
+export { parseAuthorization, statusText } from "./common";
+export { FakeServer } from "./common";
+
+// Contracts: OpenAPI for the REST fakes, GraphQL for Railway.
+export type { OpenApiSpecName } from "./contract";
+export type { ContractOperation, QueryParamDef, RouteMatch } from "./contract";
+export { OpenApiContract, type CheckResult } from "./contract";
+export { OpenApiFakeServer, type OperationCall, type OperationHandler } from "./contract";
+export {
+  parseGraphQLRequest,
+  railwaySchema,
+  validateGraphQLRequest,
+  type ParsedGraphQLRequest,
+} from "./contract";
+
+// The fakes.
+export { FakeRender, type FakeRenderOptions } from "./render";
+export type {
+  RenderDeployRecord,
+  RenderEnvGroupSeed,
+  RenderRestartRecord,
+  RenderServiceSeed,
+  RenderServiceType,
+} from "./render";
+export { FakeFly, type FakeFlyOptions } from "./fly";
+export type {
+  FlyMachineRestartRecord,
+  FlyMachineSeed,
+  FlyMachineUpdateRecord,
+  FlySecretMeta,
+} from "./fly";
+export { FakeRailway, type FakeRailwayOptions } from "./railway";
+export type {
+  RailwayDeployTrigger,
+  RailwayDeploymentRecord,
+  RailwayProjectSeed,
+  RailwayRestartRecord,
+  RailwayScope,
+} from "./railway";
