@@ -37,13 +37,9 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import {
-  FakeServer,
-  isPlainObject,
-  type FakeServerOptions,
-  type Reply,
-  type RequestContext,
-} from "./common";
+import { isPlainObject } from "./data";
+import { FakeServer } from "./fakeServer";
+import type { FakeServerOptions, Reply, RequestContext } from "./fakeTypes";
 
 /** The published contracts live at the repository root (`specs/`), beside the docs that cite them. */
 const SPECS_DIR = path.resolve(__dirname, "..", "..", "..", "specs");

@@ -24,7 +24,8 @@
  * - 429 carries no headers unless the test gives some (none are documented).
  */
 import { createHmac } from "node:crypto";
-import { cloneJson, isPlainObject, randomHex, type FakeServerOptions, type Reply } from "./common";
+import { cloneJson, isPlainObject, randomHex } from "./data";
+import type { FakeServerOptions, Reply } from "./fakeTypes";
 import {
   OpenApiContract,
   OpenApiFakeServer,

@@ -7,7 +7,7 @@
  */
 
 // The server base every fake shares.
-export { cloneJson, isPlainObject, randomHex } from "./common";
+export { cloneJson, isPlainObject, randomHex } from "./data";
 export type {
   AuthResult,
   FailSpec,
@@ -17,9 +17,9 @@ export type {
   LoggedRequest,
   Reply,
   RequestContext,
-} from "./common";
-export { parseAuthorization, statusText } from "./common";
-export { FakeServer } from "./common";
+} from "./fakeTypes";
+export { parseAuthorization, statusText } from "./httpPlumbing";
+export { FakeServer } from "./fakeServer";
 
 // Contracts: OpenAPI for the REST fakes, GraphQL for Railway.
 export type { OpenApiSpecName } from "./contract";

@@ -38,15 +38,9 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from "graphql";
-import {
-  FakeServer,
-  cloneJson,
-  randomHex,
-  type AuthResult,
-  type FakeServerOptions,
-  type Reply,
-  type RequestContext,
-} from "./common";
+import { cloneJson, randomHex } from "./data";
+import { FakeServer } from "./fakeServer";
+import type { AuthResult, FakeServerOptions, Reply, RequestContext } from "./fakeTypes";
 import {
   parseGraphQLRequest,
   railwaySchema,

@@ -19,7 +19,8 @@
  *   recorded.
  * - 429 carries `Ratelimit-Limit/Remaining/Reset` with `Ratelimit-Reset` in seconds from now.
  */
-import { cloneJson, isPlainObject, randomHex, type FakeServerOptions, type Reply } from "./common";
+import { cloneJson, isPlainObject, randomHex } from "./data";
+import type { FakeServerOptions, Reply } from "./fakeTypes";
 import {
   OpenApiContract,
   OpenApiFakeServer,
