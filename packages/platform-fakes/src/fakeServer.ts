@@ -2,7 +2,7 @@
  * Base of the local fake platform servers (Render, Fly.io, Railway) that the provider tests run
  * against: a server bound to 127.0.0.1 on an ephemeral port, the request log, contract violations,
  * fault injection (fail / hang) and the token check. Platform behaviour lives in the subclasses;
- * spec validation in `contract.ts`.
+ * spec validation in the contract modules (openApiContract.ts, graphqlContract.ts).
  *
  * Nothing here starts a timer: a hung request is only answered by `stop()`, which destroys every
  * socket, so a forgotten hang can never keep Jest alive.

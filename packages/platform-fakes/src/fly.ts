@@ -26,12 +26,8 @@
 import { createHmac } from "node:crypto";
 import { cloneJson, isPlainObject, randomHex } from "./data";
 import type { FakeServerOptions, Reply } from "./fakeTypes";
-import {
-  OpenApiContract,
-  OpenApiFakeServer,
-  type OperationCall,
-  type OperationHandler,
-} from "./contract";
+import { OpenApiContract } from "./openApiContract";
+import { OpenApiFakeServer, type OperationCall, type OperationHandler } from "./openApiFake";
 
 /** Constructor options of `FakeFly`. */
 export type FakeFlyOptions = FakeServerOptions;

@@ -22,16 +22,16 @@ export { parseAuthorization, statusText } from "./httpPlumbing";
 export { FakeServer } from "./fakeServer";
 
 // Contracts: OpenAPI for the REST fakes, GraphQL for Railway.
-export type { OpenApiSpecName } from "./contract";
-export type { ContractOperation, QueryParamDef, RouteMatch } from "./contract";
-export { OpenApiContract, type CheckResult } from "./contract";
-export { OpenApiFakeServer, type OperationCall, type OperationHandler } from "./contract";
+export type { OpenApiSpecName } from "./specFiles";
+export type { ContractOperation, QueryParamDef, RouteMatch } from "./openApiRoutes";
+export { OpenApiContract, type CheckResult } from "./openApiContract";
+export { OpenApiFakeServer, type OperationCall, type OperationHandler } from "./openApiFake";
 export {
   parseGraphQLRequest,
   railwaySchema,
   validateGraphQLRequest,
   type ParsedGraphQLRequest,
-} from "./contract";
+} from "./graphqlContract";
 
 // The fakes.
 export { FakeRender, type FakeRenderOptions } from "./render";

@@ -46,7 +46,7 @@ import {
   railwaySchema,
   validateGraphQLRequest,
   type ParsedGraphQLRequest,
-} from "./contract";
+} from "./graphqlContract";
 
 const ENDPOINT = "/graphql/v2";
 

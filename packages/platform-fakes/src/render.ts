@@ -21,12 +21,8 @@
  */
 import { cloneJson, isPlainObject, randomHex } from "./data";
 import type { FakeServerOptions, Reply } from "./fakeTypes";
-import {
-  OpenApiContract,
-  OpenApiFakeServer,
-  type OperationCall,
-  type OperationHandler,
-} from "./contract";
+import { OpenApiContract } from "./openApiContract";
+import { OpenApiFakeServer, type OperationCall, type OperationHandler } from "./openApiFake";
 
 /** `components/schemas/serviceTypeShort`. */
 export type RenderServiceType = "static" | "web" | "pserv" | "worker" | "cron";
