@@ -41,7 +41,7 @@ export type {
   RenderRestartRecord,
   RenderServiceSeed,
   RenderServiceType,
-} from "./render";
+} from "./renderState";
 export { FakeFly, type FakeFlyOptions } from "./fly";
 export type {
   FlyMachineRestartRecord,
