@@ -48,7 +48,7 @@ export type {
   FlyMachineSeed,
   FlyMachineUpdateRecord,
   FlySecretMeta,
-} from "./fly";
+} from "./flyState";
 export { FakeRailway, type FakeRailwayOptions } from "./railway";
 export type {
   RailwayDeployTrigger,
