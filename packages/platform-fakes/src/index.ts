@@ -2,8 +2,8 @@
  * Local fake Render, Fly.io and Railway servers on 127.0.0.1 that answer like the platforms' public
  * APIs and check every request against the published contracts in the repository's `specs/`.
  *
- * The public names are listed one by one, so that helpers the modules share with each other stay
- * out of the package.
+ * The public names are listed one by one: the modules also export helpers they share with each
+ * other (a fake's state, its routes), which are not part of the package.
  */
 
 // The server base every fake shares.
@@ -56,4 +56,4 @@ export type {
   RailwayProjectSeed,
   RailwayRestartRecord,
   RailwayScope,
-} from "./railway";
+} from "./railwayState";
