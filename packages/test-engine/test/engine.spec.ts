@@ -1,22 +1,11 @@
-// Self-tests of the engine harness: the real SDK entry point runs a real TS program against the
+// Self-tests of the program runner: the real SDK entry point runs a real TS program against the
 // fake monitor/engine, and everything it registers is checked as the engine would see it.
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
-import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
-import * as resproto from "@pulumi/pulumi/proto/resource_pb";
-import {
-  FakeMonitor,
-  StagedDir,
-  jsToStruct,
-  makeUrn,
-  runProgram,
-  stageDir,
-  startFakeMonitor,
-} from "../src/engine";
+import { runProgram } from "../src/engine";
+import { stageDir, type StagedDir } from "../src/staging";
 
 const FIXTURE = path.join(__dirname, "fixtures", "program");
-const PROJECT = "harness-fixture";
 const STACK = "dev";
 // Type-checking the fixture is not what these tests are about; transpiling keeps a run ~2 s.
 const FAST = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
@@ -59,39 +48,4 @@ describe("runProgram", () => {
     },
     TEST_TIMEOUT_MS,
   );
-});
-
-describe("fake monitor", () => {
-  let monitor: FakeMonitor | undefined;
-  let client: resrpc.ResourceMonitorClient | undefined;
-
-  afterEach(() => {
-    client?.close();
-    monitor?.stop();
-    client = undefined;
-    monitor = undefined;
-  });
-
-  test("an invoke without a handler fails with an error naming the token", async () => {
-    monitor = await startFakeMonitor({ project: PROJECT, stack: STACK, preview: false });
-    const c = new resrpc.ResourceMonitorClient(monitor.address, grpc.credentials.createInsecure());
-    client = c;
-    const req = new resproto.ResourceInvokeRequest()
-      .setTok("harness:index:missing")
-      .setArgs(jsToStruct({}));
-    const err = await new Promise<grpc.ServiceError | null>((resolve) =>
-      c.invoke(req, new grpc.Metadata(), { deadline: Date.now() + 5_000 }, (e) => resolve(e)),
-    );
-    expect(err?.details).toContain("harness:index:missing");
-  });
-
-  test("URNs follow the engine: no parent type for children of the stack", () => {
-    expect(makeUrn("s", "p", "", "a:b:C", "n")).toBe("urn:pulumi:s::p::a:b:C::n");
-    expect(makeUrn("s", "p", "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", "a:b:C", "n")).toBe(
-      "urn:pulumi:s::p::a:b:C::n",
-    );
-    expect(makeUrn("s", "p", "urn:pulumi:s::p::x:y:Z$a:b:C::n", "d:e:F", "m")).toBe(
-      "urn:pulumi:s::p::x:y:Z$a:b:C$d:e:F::m",
-    );
-  });
 });
