@@ -15,6 +15,8 @@ import {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import * as fs from "fs";
+import { deployerFromEnvironment } from "./context";
 import {
   contextFromConfig,
   POLICIES,
@@ -22,6 +24,7 @@ import {
   RuleResource,
   stackOfUrn,
   UNKNOWN,
+  withGuide,
 } from "./rules";
 
 /** `@pulumi/policy` hands properties behind a proxy that throws on unknowns; this key returns the target. */
@@ -73,7 +76,12 @@ function context(urn: string | undefined): RuleContext {
   } catch {
     config = {};
   }
-  return contextFromConfig(stack, config);
+  // The deploy's own credentials name the account it runs as: no runtime identity may be it.
+  return contextFromConfig(
+    stack,
+    config,
+    deployerFromEnvironment(process.env, (f) => fs.readFileSync(f, "utf8")),
+  );
 }
 
 const policies = POLICIES.map((rule) => {
@@ -85,7 +93,8 @@ const policies = POLICIES.map((rule) => {
   if (rule.resource) {
     const check = rule.resource;
     policy.validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
-      for (const message of check(toRule(args), context(args.urn))) report(message);
+      for (const message of check(toRule(args), context(args.urn)))
+        report(withGuide({ message, guide: rule.guide }));
     };
   }
   if (rule.stack) {
@@ -93,7 +102,8 @@ const policies = POLICIES.map((rule) => {
     policy.validateStack = (args: StackValidationArgs, report: ReportViolation) => {
       const resources = args.resources.map(toRule);
       const ctx = context(resources.find((r) => r.urn)?.urn);
-      for (const f of check(resources, ctx)) report(f.message, f.resource?.urn);
+      for (const f of check(resources, ctx))
+        report(withGuide({ message: f.message, guide: rule.guide }), f.resource?.urn);
     };
   }
   return policy as ResourceValidationPolicy | StackValidationPolicy;
@@ -101,7 +111,7 @@ const policies = POLICIES.map((rule) => {
 
 new PolicyPack("pegasus-secrets", {
   description:
-    "The secrets-management guide and DESIGN.md as policy: who may read secrets, audit logging, rotation, version retention, protection, and nothing secret on mobile.",
+    "The secrets-management guide and DESIGN.md as policy: the ownership matrix, who may read secrets and how, audit logging, rotation, version retention, protection, values and identities.",
   enforcementLevel: "mandatory",
   policies,
 });
