@@ -22,7 +22,7 @@ import {
   secretViews,
 } from "./planViews";
 import { passes, policyResult, recordedViolations, StackPolicyResult } from "./policyCheck";
-import { RecordOutcome, runRecorder } from "./record";
+import { RecordOutcome, runRecorders } from "./record";
 import { ruleChanges } from "./ruleChanges";
 
 /** One change of one member's roles on one secret (same condition). */
@@ -312,11 +312,13 @@ export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffRep
         `No Pulumi.<stack>.yaml in ${opts.projectDir} or its base: nothing to compare.`,
       );
     }
-    // One recorder process per side, both at once.
-    const [base, head] = await Promise.all([
-      runRecorder(baseDir, stacks),
-      runRecorder(opts.projectDir, stacks),
+    // One recorder process: the base first, so nothing the change's program does can touch the
+    // base's record (./record.ts keeps the first line of each).
+    const recorded = await runRecorders([
+      { projectDir: baseDir, stacks },
+      { projectDir: opts.projectDir, stacks },
     ]);
+    const [base, head] = [recorded[baseDir], recorded[opts.projectDir]];
     const now = opts.now ?? new Date();
     const diffs = stacks.map((s) =>
       diffStack(s, base[s], head[s], overdueOf(opts.projectDir, head[s], now)),

@@ -111,10 +111,16 @@ function pullRequest(name: string, edits: () => void) {
   );
   git("checkout", "-q", "main");
 
+  return runGate(ws);
+}
+
+/** Runs the `run:` steps of the gate job in `ws` (holding head/ and base/) as the runner would. */
+function runGate(ws: string) {
   const outputs: Record<string, Record<string, string>> = {};
   const ran: string[] = [];
   for (const step of gateSteps(path.join(ws, "head"))) {
     if (step.uses || !step.run || step["working-directory"] === "head") continue; // checkouts, setup-node, npm ci
+    if (step.id === "link" && fs.existsSync(path.join(ws, "base", "node_modules"))) continue;
     if (step.if && !condition(step.if, outputs)) continue;
     const outFile = path.join(ws, `output-${ran.length}`);
     fs.writeFileSync(outFile, "");
@@ -144,7 +150,10 @@ function pullRequest(name: string, edits: () => void) {
         .filter(Boolean)
         .map((l) => l.split("=") as [string, string]),
     );
-    if (r.status !== 0) break;
+    if (r.status !== 0) {
+      outputs[step.id ?? ""].stdout = r.stdout;
+      break;
+    }
   }
   const read = (f: string) =>
     fs.existsSync(path.join(ws, f)) ? fs.readFileSync(path.join(ws, f), "utf8") : "";
@@ -251,6 +260,17 @@ test("a head that only changes a rule passes, and is marked as changing the rule
   expect(pr.comment).toContain("- `policy/valuePolicies.ts`");
   expect(pr.comment).toContain("**Result:** ✅ no mandatory policy violation");
   expect(pr.comment).toContain("No access changes.");
+
+  // A base that predates the gate cannot judge: the job stops there, failed, before anything runs.
+  const old = path.join(pr.ws, "base", "cli", "commands", "accessDiff.ts");
+  fs.writeFileSync(old, fs.readFileSync(old, "utf8").replace(/--base-project/g, "--base-tree"));
+  fs.rmSync(path.join(pr.ws, "access-diff.md"));
+  const stale = runGate(pr.ws);
+  expect(stale.ran).toEqual(["bootstrap:1"]);
+  expect(stale.outputs.bootstrap.stdout).toContain(
+    "::error::The base commit has no base-judged gate, so it cannot judge this change",
+  );
+  expect(stale.comment).toBe("");
 }, 120_000);
 
 test("a head whose catalog routes a secret to mobile does not evaluate, and the base says so", async () => {
