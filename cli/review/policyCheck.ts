@@ -1,7 +1,8 @@
 import { checkStack, contextFromConfig, POLICIES, Violation, withGuide } from "../../policy/rules";
 import { CliContext, output } from "../shared/context";
 import { stacksIn } from "../shared/stacks";
-import { RecordedPlan, RecordOutcome, runRecorder } from "./record";
+import type { RecordedPlan, RecordOutcome } from "./record";
+import { runRecorder } from "./recorderProcess";
 
 /** The policy result of one stack, offline. */
 export interface StackPolicyResult {

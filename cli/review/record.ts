@@ -9,10 +9,10 @@
  * own plan engine would print. Every value a secret source produces is tainted (./trace.ts), so the
  * plan says where each stored or delivered secret value came from; no value is ever recorded.
  *
- * Each recording runs in its own process (`runRecorder`), with this CLI's code and the revision's
- * program; the revision's node_modules must be the same installation (a link), so both share one SDK.
+ * Recordings run in a process of their own (./recorderProcess.ts), with this CLI's code and the
+ * revision's program; the revision's node_modules must be the same installation (a link), so both
+ * share one SDK.
  */
-import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -20,7 +20,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { OfflineFacts } from "../../policy/rules";
-import { failureSummary } from "../plan";
 import {
   catalogRows,
   localEnv,
@@ -211,116 +210,4 @@ export async function recordStack(projectDir: string, stack: string): Promise<Re
     },
     model: revisionModel(projectDir, stack, config),
   };
-}
-
-const RECORD_TIMEOUT_MS = 180_000;
-/** This CLI's own folder: the code that records and judges. */
-const JUDGE_DIR = path.resolve(__dirname, "..", "..");
-
-/** One revision to record: its project folder and the stacks to record. */
-export interface RecordJob {
-  projectDir: string;
-  stacks: string[];
-}
-
-/**
- * Records the stacks of one or more revisions in one child process running this CLI's recorder,
- * one after the other in the order given (loading the SDK and the providers once is most of a
- * recording's cost). The result is keyed by project folder, then stack. A stack without its stack
- * file is `absent`; one whose program fails is `failed` with its error, never a crash of the caller.
- * The first line the recorder prints for a project and stack is the one kept: a program recorded
- * later cannot replace an earlier revision's record.
- */
-export async function runRecorders(
-  jobs: RecordJob[],
-): Promise<Record<string, Record<string, RecordOutcome>>> {
-  const out: Record<string, Record<string, RecordOutcome>> = {};
-  const todo: RecordJob[] = [];
-  for (const { projectDir, stacks } of jobs) {
-    const mine: Record<string, RecordOutcome> = (out[projectDir] ??= {});
-    const present = stacks.filter((s) => fs.existsSync(path.join(projectDir, `Pulumi.${s}.yaml`)));
-    for (const s of stacks) if (!present.includes(s)) mine[s] = { status: "absent" };
-    if (present.length === 0) continue;
-    if (!fs.existsSync(path.join(projectDir, "index.ts"))) {
-      for (const s of present)
-        mine[s] = { status: "failed", reason: `${projectDir} has no index.ts program.` };
-      continue;
-    }
-    todo.push({ projectDir, stacks: present });
-  }
-  if (todo.length === 0) return out;
-  const count = todo.reduce((n, j) => n + j.stacks.length, 0);
-  const timeout = RECORD_TIMEOUT_MS * count;
-  const failAll = (reason: string) => {
-    for (const j of todo)
-      for (const s of j.stacks) out[j.projectDir][s] ??= { status: "failed", reason };
-  };
-  await new Promise<void>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "-r",
-        path.join(JUDGE_DIR, "bin", "register.js"),
-        path.join(JUDGE_DIR, "cli", "review", "recordMain.ts"),
-        JSON.stringify(todo),
-      ],
-      {
-        cwd: todo[0].projectDir,
-        stdio: ["ignore", "pipe", "pipe"],
-        // Config and credentials of this process never reach the recorded programs.
-        env: Object.fromEntries(
-          Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")),
-        ),
-      },
-    );
-    const chunks: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (d: Buffer) => chunks.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      failAll(`could not start the recorder: ${e.message}`);
-      resolve();
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      // One JSON line per stack: `{project, stack, plan}` or `{project, stack, error}`.
-      for (const line of Buffer.concat(chunks).toString("utf8").split("\n")) {
-        let r: { project?: string; stack?: string; plan?: RecordedPlan; error?: string };
-        try {
-          r = JSON.parse(line);
-        } catch {
-          continue; // not the recorder's line: a program printed it
-        }
-        const mine = r.project !== undefined ? out[r.project] : undefined;
-        if (
-          !mine ||
-          !r.stack ||
-          !todo.some((j) => j.projectDir === r.project && j.stacks.includes(r.stack!))
-        )
-          continue;
-        mine[r.stack] ??= r.plan
-          ? { status: "ok", plan: r.plan }
-          : {
-              status: "failed",
-              reason: `recording stack ${r.stack} failed:\n${failureSummary(r.error ?? "") || "(no message)"}`,
-            };
-      }
-      const why = signal ? `killed by ${signal} after ${timeout / 1000} s` : `exit ${code}`;
-      failAll(
-        `recording failed (${why}):\n${failureSummary(Buffer.concat(err).toString("utf8")) || "(no output)"}`,
-      );
-      resolve();
-    });
-  });
-  return out;
-}
-
-/** Records the stacks of one revision (see {@link runRecorders}). */
-export async function runRecorder(
-  projectDir: string,
-  stacks: string[],
-): Promise<Record<string, RecordOutcome>> {
-  return (await runRecorders([{ projectDir, stacks }]))[projectDir];
 }

@@ -1,11 +1,11 @@
 /**
- * The recorder's process (started by `runRecorders` in ./record.ts with this CLI's TypeScript
+ * The recorder's process (started by `runRecorders` in ./recorderProcess.ts with this CLI's TypeScript
  * loader): `recordMain.ts '<jobs as JSON>'` records each stack of each revision in turn and prints
  * one JSON line per stack, `{project, stack, plan}`, or `{project, stack, error}` when the program
  * fails (the program's own message, which never carries a value).
  */
-import type { RecordJob } from "./record";
 import { recordStack } from "./record";
+import type { RecordJob } from "./recorderProcess";
 
 const jobs = JSON.parse(process.argv[2] ?? "[]") as RecordJob[];
 // The SDK records a stack trace for every promise it creates; error messages are all that is shown.
