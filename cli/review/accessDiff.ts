@@ -5,6 +5,8 @@
  * and which secrets are overdue. Both sides are recorded by *this* CLI's recorder and judged by its
  * rules: in CI this CLI is the base commit's (docs/review.md). Names, identities and keepers only.
  */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { Model } from "../../model";
 import { Violation } from "../../policy/rules";
@@ -175,6 +177,23 @@ export const hasChanges = (d: StackDiff): boolean =>
   d.secrets.added.length + d.secrets.removed.length > 0 ||
   d.rotations.length + d.overlaps.length > 0;
 
+/** The commit a checked-out folder holds, when it is the top of a git checkout (CI's `base/`). */
+function commitOf(dir: string): string | null {
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  try {
+    return fs.realpathSync(git("rev-parse", "--show-toplevel")) === fs.realpathSync(dir)
+      ? git("rev-parse", "HEAD")
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Options of {@link accessDiff}: the change's tree, and its base as a git ref or as a tree. */
 export interface AccessDiffOptions {
   /** The project folder of the change under review. */
@@ -224,7 +243,10 @@ export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffRep
       diffStack(s, base[s], head[s], overdueOf(opts.projectDir, head[s], now)),
     );
     return {
-      base: { ref: opts.base ?? baseDir, commit: checkout?.commit ?? null },
+      base: {
+        ref: opts.base ?? (path.relative(process.cwd(), baseDir) || baseDir),
+        commit: checkout?.commit ?? commitOf(baseDir),
+      },
       ruleChanges: ruleChanges(baseDir, opts.projectDir),
       stacks: diffs,
       passed: diffs.every((d) => passes(d.policy)),

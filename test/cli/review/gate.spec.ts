@@ -260,6 +260,8 @@ test("a head that only changes a rule passes, and is marked as changing the rule
   expect(pr.comment).toContain("- `policy/valuePolicies.ts`");
   expect(pr.comment).toContain("**Result:** ✅ no mandatory policy violation");
   expect(pr.comment).toContain("No access changes.");
+  // The base is named as the job checked it out (a git checkout also shows its commit).
+  expect(pr.comment).toContain("Base `base` → this change.");
 
   // A base that predates the gate cannot judge: the job stops there, failed, before anything runs.
   const old = path.join(pr.ws, "base", "cli", "commands", "accessDiff.ts");
