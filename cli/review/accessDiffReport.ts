@@ -6,6 +6,7 @@ import * as fs from "fs";
 import { POLICIES, withGuide } from "../../policy/rules";
 import { CliContext, output } from "../shared/context";
 import { accessDiff, AccessDiffReport, hasChanges, StackDiff, violationKey } from "./accessDiff";
+import { requireFolder } from "./folders";
 import { passes } from "./policyCheck";
 
 /** Marks the PR comment so CI updates it instead of adding another. */
@@ -229,6 +230,9 @@ export async function showAccessDiff(
     output?: string;
   },
 ): Promise<void> {
+  if (opts.project) requireFolder(opts.project, "the change's project folder (--project)");
+  if (opts.baseProject)
+    requireFolder(opts.baseProject, "the base's project folder (--base-project)");
   const report = await accessDiff({
     projectDir: opts.project ?? ctx.projectDir,
     base: opts.base,

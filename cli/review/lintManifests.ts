@@ -1,5 +1,6 @@
 import { lintManifests, lintText } from "../../policy/manifests";
 import { CliContext, output } from "../shared/context";
+import { requireFolder } from "./folders";
 
 /**
  * `lint-manifests <dir>`: every deploy manifest, Dockerfile, compose file, mobile app config, env
@@ -12,6 +13,7 @@ export async function showManifestLint(
   dir: string,
   opts: { json?: boolean; exclude?: string[] },
 ): Promise<void> {
+  requireFolder(dir, "the repository (or folder) to lint");
   const result = lintManifests(dir, { exclude: opts.exclude });
   output(ctx)(opts.json ? JSON.stringify(result, null, 2) : lintText(result));
   if (result.findings.length > 0) {

@@ -1,6 +1,7 @@
 import { checkStack, contextFromConfig, POLICIES, Violation, withGuide } from "../../policy/rules";
 import { CliContext, output } from "../shared/context";
 import { stacksIn } from "../shared/stacks";
+import { requireFolder } from "./folders";
 import type { RecordedPlan, RecordOutcome } from "./record";
 import { runRecorder } from "./recorderProcess";
 
@@ -107,6 +108,7 @@ export async function showPolicyCheck(
   opts: { stack?: string[]; json?: boolean; project?: string },
 ): Promise<void> {
   const projectDir = opts.project ?? ctx.projectDir;
+  requireFolder(projectDir, "the project folder to judge (--project)");
   const stacks = opts.stack ?? stacksIn(projectDir);
   if (stacks.length === 0)
     throw new Error(`No Pulumi.<stack>.yaml in ${projectDir}: nothing to check.`);

@@ -44,6 +44,12 @@ test("the CLI exits 1 on findings, 0 on none, and refuses a folder with no manif
       ]),
     ).toBe(0);
     expect(await main(["node", "pegasus-secrets", "lint-manifests", empty])).toBe(1);
+    // A path that is not a folder is a usage error.
+    const missing = `${empty}-missing`;
+    expect(await main(["node", "pegasus-secrets", "lint-manifests", missing])).toBe(2);
+    expect(err.join("")).toContain(
+      `error: ${missing} is not a folder. Pass the repository (or folder) to lint.`,
+    );
     expect(err.join("")).toContain(
       `error: No deploy manifest, Dockerfile, compose file, mobile app config, env file or workflow in ${empty}`,
     );
