@@ -63,12 +63,16 @@ export class Tracer {
    */
   resource(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     if (SECRET_VERSIONS.has(type)) {
-      this.provenance.push({
-        resource: name,
-        type,
-        field: "secretData",
-        fromSecretSource: this.tainted(inputs.secretData),
-      });
+      // `secretData`, and any other field that carries the payload (`secretDataWo`, write-only).
+      const fields = Object.keys(inputs).filter((k) => /^secretData/.test(k));
+      for (const field of fields.length > 0 ? fields : ["secretData"]) {
+        this.provenance.push({
+          resource: name,
+          type,
+          field,
+          fromSecretSource: this.tainted(inputs[field]),
+        });
+      }
     }
     const secrets = isWireSecret(inputs.secrets) ? inputs.secrets.value : inputs.secrets;
     if (type.startsWith("pulumi-nodejs:dynamic") && secrets && typeof secrets === "object") {
