@@ -66,6 +66,9 @@ const toRule = (r: ResourceValidationArgs | PolicyResource): RuleResource => ({
   protect: r.opts?.protect,
 });
 
+/** The accounts the deploy runs as, from its own credentials: no runtime identity may be one. */
+const DEPLOYERS = deployerFromEnvironment(process.env, (f) => fs.readFileSync(f, "utf8"));
+
 /** The stack's name (from the URN, which always carries it) and what its config says. */
 function context(urn: string | undefined): RuleContext {
   const stack = (urn && stackOfUrn(urn)) || process.env.PULUMI_NODEJS_STACK || "";
@@ -76,12 +79,7 @@ function context(urn: string | undefined): RuleContext {
   } catch {
     config = {};
   }
-  // The deploy's own credentials name the account it runs as: no runtime identity may be it.
-  return contextFromConfig(
-    stack,
-    config,
-    deployerFromEnvironment(process.env, (f) => fs.readFileSync(f, "utf8")),
-  );
+  return contextFromConfig(stack, config, DEPLOYERS);
 }
 
 const policies = POLICIES.map((rule) => {
