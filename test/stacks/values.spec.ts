@@ -1,8 +1,10 @@
 // What each stack stores per consumer, on the test fixtures' stack files: CI's own OpenAI key marked
 // for tests only, separate API and worker values where the guide says "where possible", a pair of
 // Cloud SQL users per consumer, and an environment-specific PLC_STORAGE_DIR. Who may receive what
-// is the policy's matrix, judged in test/policy (matrix.spec.ts, access.spec.ts).
-import { Evaluation } from "../../cli/plan";
+// is the policy's matrix, judged in test/policy (matrix.spec.ts, access.spec.ts); here every rule
+// runs on both stacks, which must pass (no false positive).
+import { Evaluation, readStackConfig } from "../../cli/plan";
+import { checkStack, contextFromConfig } from "../../policy/rules";
 import { fixtureProject } from "../fixtures";
 import { planStack } from "../helpers";
 
@@ -15,6 +17,19 @@ beforeAll(async () => {
 afterAll(() => fixture.cleanup());
 
 describe.each(["staging", "production"])("%s", (stack) => {
+  it("passes every rule of the policy, with the context its own config gives the pack", () => {
+    const ev = evaluations[stack];
+    const ctx = contextFromConfig(stack, readStackConfig(fixture.dir, stack).values);
+    const resources = ev.resources.map((r) => ({
+      type: r.type,
+      name: r.name,
+      inputs: r.inputs,
+      protect: r.options.protect === true,
+    }));
+    expect(resources.length).toBeGreaterThan(50);
+    expect(checkStack(resources, ctx)).toEqual([]);
+  });
+
   it("gives CI its own OpenAI key, marked for tests only", () => {
     const ci = evaluations[stack].resources.find(
       (r) => r.type === "gcp:secretmanager/secret:Secret" && r.name === "openai-api-key-ci",
