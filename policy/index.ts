@@ -15,6 +15,8 @@ import {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import * as fs from "fs";
+import { deployerFromEnvironment } from "./context";
 import {
   contextFromConfig,
   POLICIES,
@@ -22,6 +24,7 @@ import {
   RuleResource,
   stackOfUrn,
   UNKNOWN,
+  withGuide,
 } from "./rules";
 
 /** `@pulumi/policy` hands properties behind a proxy that throws on unknowns; this key returns the target. */
@@ -63,6 +66,9 @@ const toRule = (r: ResourceValidationArgs | PolicyResource): RuleResource => ({
   protect: r.opts?.protect,
 });
 
+/** The accounts the deploy runs as, from its own credentials: no runtime identity may be one. */
+const DEPLOYERS = deployerFromEnvironment(process.env, (f) => fs.readFileSync(f, "utf8"));
+
 /** The stack's name (from the URN, which always carries it) and what its config says. */
 function context(urn: string | undefined): RuleContext {
   const stack = (urn && stackOfUrn(urn)) || process.env.PULUMI_NODEJS_STACK || "";
@@ -73,7 +79,7 @@ function context(urn: string | undefined): RuleContext {
   } catch {
     config = {};
   }
-  return contextFromConfig(stack, config);
+  return contextFromConfig(stack, config, DEPLOYERS);
 }
 
 const policies = POLICIES.map((rule) => {
@@ -85,7 +91,8 @@ const policies = POLICIES.map((rule) => {
   if (rule.resource) {
     const check = rule.resource;
     policy.validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
-      for (const message of check(toRule(args), context(args.urn))) report(message);
+      for (const message of check(toRule(args), context(args.urn)))
+        report(withGuide({ message, guide: rule.guide }));
     };
   }
   if (rule.stack) {
@@ -93,7 +100,8 @@ const policies = POLICIES.map((rule) => {
     policy.validateStack = (args: StackValidationArgs, report: ReportViolation) => {
       const resources = args.resources.map(toRule);
       const ctx = context(resources.find((r) => r.urn)?.urn);
-      for (const f of check(resources, ctx)) report(f.message, f.resource?.urn);
+      for (const f of check(resources, ctx))
+        report(withGuide({ message: f.message, guide: rule.guide }), f.resource?.urn);
     };
   }
   return policy as ResourceValidationPolicy | StackValidationPolicy;
@@ -101,7 +109,7 @@ const policies = POLICIES.map((rule) => {
 
 new PolicyPack("pegasus-secrets", {
   description:
-    "The secrets-management guide and DESIGN.md as policy: who may read secrets, audit logging, rotation, version retention, protection, and nothing secret on mobile.",
+    "The secrets-management guide and DESIGN.md as policy: the ownership matrix, who may read secrets and how, audit logging, rotation, version retention, protection, values and identities.",
   enforcementLevel: "mandatory",
   policies,
 });

@@ -4,7 +4,7 @@
  * over `{type, name, inputs}`, for the table in `./policies.ts`.
  */
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { CATALOG } from "../catalog";
+import { MATRIX_SECRETS } from "./matrix";
 import type { RuleResource } from "./rules";
 
 /** The engine's stand-in for a value not known until apply time (a preview of a new resource). */
@@ -32,8 +32,8 @@ export const VERSIONS = new Set<string>([TYPES.version, TYPES.regionalVersion]);
 export const SECRET_IAM = /^gcp:secretmanager\/(regionalSecret|secret)Iam(Binding|Member|Policy):/;
 /** IAM resources on a whole project, folder or organization: every secret in it. */
 export const BROAD_IAM = /^gcp:(projects|folder|organizations)\/iAM(Binding|Member|Policy):/;
-/** Any IAM binding, member or policy resource of any provider. */
-export const ANY_IAM = /(Iam|IAM)(Binding|Member|Policy):/;
+/** Any IAM binding, member or policy resource of any provider (`gcp:projects/iAMMember:IAMMember` too). */
+export const ANY_IAM = /(Iam|IAM|iAM)(Binding|Member|Policy):/;
 
 /** Roles that can read a secret's payload (`secretmanager.versions.access`). */
 export const PAYLOAD_ROLES = [
@@ -52,10 +52,8 @@ export const MAX_ROTATION_SECONDS = 90 * 86400;
 /** The Data Access log types D5 requires for Secret Manager. */
 export const REQUIRED_AUDIT_LOG_TYPES = ["DATA_READ", "DATA_WRITE", "ADMIN_READ"];
 
-/** Catalog variables that are secrets: none of them may reach `mobile`. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(
-  CATALOG.filter((e) => e.kind === "secret").map((e) => e.name),
-);
+/** The matrix's secret variables: none of them may reach `mobile`. */
+export const SECRET_VARIABLES: ReadonlySet<string> = MATRIX_SECRETS;
 
 // ------------------------------------------------------------------------------------------------
 // Helpers
@@ -97,20 +95,6 @@ export function grantsOf(r: RuleResource): Grant[] | null {
   if (isUnknown(i.members) || isUnknown(i.member)) return null;
   const members = Array.isArray(i.members) ? i.members : i.member !== undefined ? [i.member] : [];
   return [{ role: i.role, members }];
-}
-
-/** Email of a created service account: the known `email`, else `<accountId>@<project>.iam...`. */
-export function accountEmail(r: RuleResource): string | undefined {
-  const { email, accountId, project } = r.inputs;
-  if (typeof email === "string" && !isUnknown(email)) return email;
-  if (
-    typeof accountId === "string" &&
-    typeof project === "string" &&
-    !containsUnknown([accountId, project])
-  ) {
-    return `${accountId}@${project}.iam.gserviceaccount.com`;
-  }
-  return undefined;
 }
 
 /** Parses a protobuf Duration string (`"7776000s"`, `"86400.5s"`) into seconds; NaN if malformed. */

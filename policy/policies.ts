@@ -1,67 +1,34 @@
 /**
- * The policies of the pack, one entry per rule of the secrets-management guide or decision of
- * DESIGN.md: one cohesive table, in the order the PR comment lists them.
+ * The policies of the pack on single resources and on audit logging, rotation and retention, one
+ * entry per rule of the secrets-management guide or decision of DESIGN.md; `POLICIES` puts them
+ * with the access rules (`./accessPolicies.ts`) and the value rules (`./valuePolicies.ts`) in the
+ * order the PR comment lists them.
  */
 import {
-  accountEmail,
-  ANY_IAM,
   BROAD_IAM,
   catalogVariableOf,
   deliveredSecretNames,
   durationSeconds,
   grantsOf,
-  HUMAN_OR_PUBLIC,
   isUnknown,
   MAX_ROTATION_SECONDS,
   PAYLOAD_ROLES,
   REQUIRED_AUDIT_LOG_TYPES,
   routesToMobile,
-  SECRET_IAM,
   SECRET_VARIABLES,
   SECRETS,
   TYPES,
   VERSIONS,
 } from "./inputs";
-import type { PolicyRule, StackFinding } from "./rules";
+import { ACCESS_POLICIES } from "./accessPolicies";
+import type { PolicyRule } from "./rules";
+import { VALUE_POLICIES } from "./valuePolicies";
 
-/** Every policy of the pack, in the order the PR comment lists them. */
-export const POLICIES: PolicyRule[] = [
-  {
-    name: "accessor-members-are-runtime-identities",
-    description:
-      "Only the stack's runtime identities may read a secret: every member of a secret-level grant that can read the payload is a service account the stack creates or references (DESIGN.md D4; guide: restrict secret accessor roles to deploy/runtime identities only).",
-    enforcementLevel: "mandatory",
-    stack: (rs, ctx) => {
-      const identities = new Set(ctx.referencedIdentities);
-      for (const r of rs) {
-        if (r.type !== TYPES.account) continue;
-        const email = accountEmail(r);
-        if (email) identities.add(email);
-      }
-      const findings: StackFinding[] = [];
-      for (const r of rs) {
-        if (!SECRET_IAM.test(r.type)) continue;
-        for (const g of grantsOf(r) ?? []) {
-          if (typeof g.role !== "string" || !PAYLOAD_ROLES.includes(g.role)) continue;
-          for (const m of g.members) {
-            if (isUnknown(m) || typeof m !== "string") continue;
-            const email = m.startsWith("serviceAccount:")
-              ? m.slice("serviceAccount:".length)
-              : null;
-            if (email === null || !identities.has(email)) {
-              findings.push({
-                resource: r,
-                message: `${r.name} grants ${g.role} to ${m}, which is not a runtime identity of stack "${ctx.stack}" (known: ${[...identities].sort().join(", ") || "none"}). Grant secrets only through the catalog's consumers.`,
-              });
-            }
-          }
-        }
-      }
-      return findings;
-    },
-  },
+/** The rules on single resources and on the stack's audit logging, rotation and retention. */
+const RESOURCE_POLICIES: PolicyRule[] = [
   {
     name: "no-project-level-secret-access",
+    guide: "- Restrict secret accessor roles to deploy/runtime identities only.",
     description:
       "No grant of a role that reads secret payloads on a whole project, folder or organization: it would expose every secret in it (DESIGN.md D4). Grant per secret instead.",
     enforcementLevel: "mandatory",
@@ -77,27 +44,8 @@ export const POLICIES: PolicyRule[] = [
     },
   },
   {
-    name: "no-human-or-public-members",
-    description:
-      "No `user:`, `group:`, `domain:`, `allUsers` or `allAuthenticatedUsers` member in any IAM grant this stack declares: people and the public never hold secret access (DESIGN.md D4).",
-    enforcementLevel: "mandatory",
-    resource: (r) => {
-      if (!ANY_IAM.test(r.type)) return [];
-      const out: string[] = [];
-      for (const g of grantsOf(r) ?? []) {
-        for (const m of g.members) {
-          if (typeof m === "string" && HUMAN_OR_PUBLIC.test(m)) {
-            out.push(
-              `${r.name} grants ${String(g.role ?? "a role")} to ${m}. Only service accounts (runtime identities) may be members; people use break-glass access outside this stack.`,
-            );
-          }
-        }
-      }
-      return out;
-    },
-  },
-  {
     name: "secret-access-audit-logging",
+    guide: "- Enable audit logging for secret access and rotation events.",
     description:
       "Secret Manager Data Access audit logs are on (DATA_READ, which records AccessSecretVersion, plus DATA_WRITE and ADMIN_READ) with no exempted members (guide: enable audit logging for secret access; DESIGN.md D5).",
     enforcementLevel: "mandatory",
@@ -149,6 +97,7 @@ export const POLICIES: PolicyRule[] = [
   },
   {
     name: "generated-values-from-random-password",
+    guide: "DESIGN.md D1 (values): generated secrets come from random.RandomPassword",
     description:
       "Generated values come only from random.RandomPassword, whose result is secret in state; RandomString, RandomId and the other random resources store their result in plain text (DESIGN.md D1).",
     enforcementLevel: "mandatory",
@@ -161,6 +110,7 @@ export const POLICIES: PolicyRule[] = [
   },
   {
     name: "secret-versions-never-deleted",
+    guide: "DESIGN.md D3 (versions): disabled, not deleted, when replaced",
     description:
       "Replacing a secret version disables it instead of deleting it (`deletionPolicy: DISABLE`), and destroyed versions stay recoverable for a while (`versionDestroyTtl`) (DESIGN.md D3).",
     enforcementLevel: "mandatory",
@@ -193,6 +143,7 @@ export const POLICIES: PolicyRule[] = [
   },
   {
     name: "production-secrets-protected",
+    guide: "DESIGN.md D3 (versions): production secrets are protected from deletion",
     description:
       "In the production stack every secret has GCP deletion protection and the Pulumi `protect` option (DESIGN.md D3).",
     enforcementLevel: "mandatory",
@@ -215,6 +166,7 @@ export const POLICIES: PolicyRule[] = [
   },
   {
     name: "rotation-at-most-90-days",
+    guide: "5. Rotate high-impact secrets at least every 90 days.",
     description:
       "Every secret has a rotation schedule of at most 90 days that notifies a Pub/Sub topic (guide baseline rule 5: rotate high-impact secrets at least every 90 days).",
     enforcementLevel: "mandatory",
@@ -250,6 +202,7 @@ export const POLICIES: PolicyRule[] = [
   },
   {
     name: "nothing-secret-to-mobile",
+    guide: "1. Never hardcode secrets in source files, tests, Dockerfiles, or mobile bundles.",
     description:
       "No catalog secret is delivered to `mobile`: mobile bundles are public (guide baseline rule 1, matrix column Mobile ❌).",
     enforcementLevel: "mandatory",
@@ -284,4 +237,13 @@ export const POLICIES: PolicyRule[] = [
           message: `${d.variable} is delivered to mobile${d.target ? ` on ${d.target}` : ""}${d.destination ? ` (${d.destination})` : ""}. Secrets never go to mobile.`,
         })),
   },
+];
+
+/** Every policy of the pack, in the order the PR comment lists them. */
+export const POLICIES: PolicyRule[] = [
+  ...ACCESS_POLICIES.slice(0, 3),
+  RESOURCE_POLICIES[0], // no-project-level-secret-access
+  ACCESS_POLICIES[3], // no-human-or-public-members
+  ...RESOURCE_POLICIES.slice(1),
+  ...VALUE_POLICIES,
 ];

@@ -11,14 +11,19 @@
  * in plain text, so nothing here ever prints an input it did not choose to.
  *
  * This file holds what both callers use: the shapes, `checkStack` and the pack's context. The rules
- * themselves are the table in `./policies.ts`, over the input readers of `./inputs.ts`. The three
- * import only the catalog (pure data) and the SDK's wire constants: the policy host type-checks the
- * pack with ts-node at every start, so its import graph stays small (the SDK's types are in it
- * already, through @pulumi/policy).
+ * themselves are the tables in `./policies.ts` (resources) and `./accessPolicies.ts` /
+ * `./valuePolicies.ts` (the ownership matrix of `./matrix.ts`, IAM, values, identities), over the
+ * readers of `./inputs.ts`, `./subjects.ts` and `./context.ts`. They import only the matrix, pure
+ * model helpers and the SDK's wire constants: the policy host type-checks the pack with ts-node at
+ * every start, so its import graph stays small. They never import the catalog: the catalog is what
+ * they judge (DESIGN.md D9).
  */
+import { stackFacts, StackFacts } from "./context";
 import { POLICIES } from "./policies";
 
 export { POLICIES } from "./policies";
+export { stackFacts } from "./context";
+export type { StackFacts, StackIdentity } from "./context";
 export {
   containsUnknown,
   durationSeconds,
@@ -55,19 +60,47 @@ export interface DeliveryRow {
   kind?: string;
 }
 
+/** A catalog row as the offline gate read it from the revision under review (never a value but plain defaults). */
+export interface CatalogRow {
+  name: string;
+  kind: string;
+  consumers: string[];
+  /** Per-consumer restrictions (`{ci: "tests-only"}`). */
+  usage?: Record<string, string>;
+  /** A plain variable's default, and the local-development value, when the catalog gives them. */
+  default?: string;
+  localValue?: string;
+}
+
+/** What only the offline gate knows: it ran the program itself (cli/review/record.ts). */
+export interface OfflineFacts {
+  /**
+   * Every value that reaches Secret Manager (`secretData`) or a platform's secrets: whether it came
+   * from a random resource, encrypted config or a credential derived from one of them.
+   */
+  provenance: { resource: string; type: string; field: string; fromSecretSource: boolean }[];
+  /** Secret values found in a plain (not secret-marked) input or stack output. */
+  leaks: { resource: string; type: string; field: string }[];
+  /** The catalog of the revision, or why it could not be read. */
+  catalog: CatalogRow[] | { problem: string };
+  /** Entries of the revision's `.env.example` (what `env:local` gives the API and worker locally). */
+  localEnv: { file: string; line: number; variable: string; value: string }[];
+}
+
 /** What the rules know about the stack besides its resources. */
 export interface RuleContext {
   /** Stack name: `staging` or `production`. */
   stack: string;
-  /**
-   * Emails of runtime identities this stack uses but does not create (referenced by email in stack
-   * config). Accounts the stack creates are read from its `Account` resources.
-   */
-  referencedIdentities: string[];
   /** False when another stack of the same GCP project owns the audit config (`manageAuditConfig: false`). */
   managesAuditConfig: boolean;
-  /** Platform deliveries, when the caller has them (the offline plan). */
+  /** The stack's config as the rules read it: project, identities, targets, kms, emergency grants. */
+  facts: StackFacts;
+  /** Emails of the accounts that deploy the stack, when the caller knows them (the pack, from the deploy's credentials). */
+  deployers: string[];
+  /** Platform deliveries as rows, when the caller has them (plans of older revisions). */
   deliveries?: DeliveryRow[];
+  /** What only the offline gate knows (absent in the pack). */
+  offline?: OfflineFacts;
 }
 
 /** One broken rule. */
@@ -80,6 +113,8 @@ export interface Violation {
   type?: string;
   urn?: string;
   message: string;
+  /** The guide line (or DESIGN.md decision) the policy enforces. */
+  guide: string;
 }
 
 /** A stack-wide finding: the message and, when one resource is to blame, that resource. */
@@ -92,6 +127,8 @@ export interface StackFinding {
 export interface PolicyRule {
   name: string;
   description: string;
+  /** The line of the guide (docs/guide.md, verbatim) or the DESIGN.md decision it enforces. */
+  guide: string;
   enforcementLevel: "mandatory" | "advisory";
   /** Checks one resource on its own; returns one message per problem. */
   resource?: (r: RuleResource, ctx: RuleContext) => string[];
@@ -113,6 +150,7 @@ export function checkStack(resources: RuleResource[], ctx: RuleContext): Violati
             type: r.type,
             urn: r.urn,
             message,
+            guide: p.guide,
           });
         }
       }
@@ -126,6 +164,7 @@ export function checkStack(resources: RuleResource[], ctx: RuleContext): Violati
           type: f.resource?.type,
           urn: f.resource?.urn,
           message: f.message,
+          guide: p.guide,
         });
       }
     }
@@ -133,34 +172,27 @@ export function checkStack(resources: RuleResource[], ctx: RuleContext): Violati
   return out;
 }
 
+/** A violation's message with the guide line it breaks, unless the message already quotes one. */
+export const withGuide = (v: { message: string; guide: string }): string =>
+  /guide: "/.test(v.message) ? v.message : `${v.message} (guide: "${v.guide}")`;
+
 /** The stack name inside a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
 export const stackOfUrn = (urn: string): string | undefined =>
   /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
 
 /**
  * The rule context from a stack's config as the engine hands it to a policy pack (`PULUMI_CONFIG`:
- * `"<namespace>:<key>"` -> string, objects as JSON). Reads only which identities are referenced by
- * email and whether this stack owns the audit config; never a secret value.
+ * `"<namespace>:<key>"` -> string, objects as JSON). The offline gate calls it with the same config.
  */
 export function contextFromConfig(
   stack: string,
   config: Record<string, string | undefined>,
+  deployers: string[] = [],
 ): RuleContext {
-  const referencedIdentities: string[] = [];
-  const raw = config["pegasus-secrets:identities"];
-  if (raw) {
-    try {
-      const ids = JSON.parse(raw) as Record<string, { email?: unknown } | null>;
-      for (const id of Object.values(ids ?? {})) {
-        if (id && typeof id.email === "string") referencedIdentities.push(id.email);
-      }
-    } catch {
-      // Malformed identities fail the program itself with a clear error; nothing to add here.
-    }
-  }
   return {
     stack,
-    referencedIdentities,
     managesAuditConfig: config["pegasus-secrets:manageAuditConfig"] !== "false",
+    facts: stackFacts(stack, config),
+    deployers,
   };
 }

@@ -20,6 +20,7 @@ import {
   SecretValueModel,
 } from "../model";
 import { LoadedConfig } from "./config";
+import { distinctExternalValues } from "./distinct";
 import { declareSignals } from "./signals";
 import { SecretValues, valueMaterialiser } from "./values";
 
@@ -114,7 +115,7 @@ export function buildShared(loaded: LoadedConfig, opts: StackOptions = {}): Stac
   const materialise = valueMaterialiser({
     project,
     identities,
-    externalValue: loaded.externalValue,
+    externalValue: distinctExternalValues(model, loaded.externalValue),
   });
   const secrets: DeclaredSecret[] = model.secrets.map((s) => {
     const value = materialise(s);

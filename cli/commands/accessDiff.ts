@@ -1,3 +1,4 @@
+import * as path from "path";
 import { Command } from "commander";
 import { showAccessDiff } from "../review/accessDiffReport";
 import { CliContext } from "../shared/context";
@@ -7,11 +8,19 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command("access-diff")
     .description(
-      "Compare the offline plans of the base revision and the working tree: grants and deliveries added and removed, secrets added and removed, rotations, and the policy result (Markdown for the PR comment). Exits 1 when a stack does not evaluate or breaks a mandatory policy.",
+      "Record the base revision and the change offline and compare them: every IAM change on a secret whatever the role, break-glass grants, deliveries, secrets, rotations, overdue secrets, the files that change the rules, and the policy result (Markdown for the PR comment). This CLI's recorder and rules judge both sides. Exits 1 when a stack does not evaluate or breaks a mandatory policy.",
     )
-    .requiredOption("--base <git-ref>", "base revision, e.g. origin/main")
+    .option("--base <git-ref>", "base revision as a git ref, e.g. origin/main")
+    .option(
+      "--base-project <dir>",
+      "base revision as a checked-out project folder (CI: the base commit's tree)",
+    )
+    .option(
+      "--project <dir>",
+      "the change's project folder (default: this project); CI: the pull request's tree",
+    )
     // Not the shared stack option: a stack the change adds or removes exists on one side only, so
-    // the command checks the names against both revisions once the base is checked out.
+    // the command checks the names against both revisions once the base is there.
     .option(
       "-s, --stack <name...>",
       "stacks to compare (default: every Pulumi.<stack>.yaml on either side)",
@@ -21,7 +30,19 @@ export function register(program: Command, ctx: CliContext): void {
       "-o, --output <file>",
       "also write the output to this file (the CI job summary and PR comment read it)",
     )
-    .action((opts: { base: string; stack?: string[]; json?: boolean; output?: string }) =>
-      showAccessDiff(ctx, opts),
+    .action(
+      (opts: {
+        base?: string;
+        baseProject?: string;
+        project?: string;
+        stack?: string[];
+        json?: boolean;
+        output?: string;
+      }) =>
+        showAccessDiff(ctx, {
+          ...opts,
+          project: opts.project && path.resolve(opts.project),
+          baseProject: opts.baseProject && path.resolve(opts.baseProject),
+        }),
     );
 }

@@ -2,14 +2,20 @@ import { Command } from "commander";
 import { showManifestLint } from "../review/lintManifests";
 import { CliContext } from "../shared/context";
 
-/** `lint-manifests <dir>`: the application's deploy manifests against the catalog and the guide. */
+/** `lint-manifests <dir>`: a repository's manifests and files against the matrix and the guide. */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("lint-manifests")
     .description(
-      "Check render.yaml, railway.toml, railway.worker.toml, fly.toml and cloudbuild.yaml in <dir> against the catalog and the guide: no secret values, names only, CI secrets from Secret Manager. Exits 1 on any finding.",
+      "Check a repository, wherever the files are in it: render.yaml, railway*.toml, fly*.toml, cloudbuild*.yaml, Dockerfiles, compose files, mobile app config (app.json, app.config.*, eas.json), env files (.env*, *.env, env/*), GitHub workflows, stack files, and a line scan of every other text file: no secret values, names only, CI secrets from Secret Manager, tests-only secrets in test steps only. Exits 1 on any finding.",
     )
-    .argument("<dir>", "folder with the application's deploy manifests")
+    .argument("<dir>", "the repository (or folder) to lint")
     .option("--json", "print one JSON object")
-    .action((dir: string, opts: { json?: boolean }) => showManifestLint(ctx, dir, opts));
+    .option(
+      "--exclude <path...>",
+      "paths (relative to <dir>) to leave out, e.g. examples of what the lint refuses",
+    )
+    .action((dir: string, opts: { json?: boolean; exclude?: string[] }) =>
+      showManifestLint(ctx, dir, opts),
+    );
 }

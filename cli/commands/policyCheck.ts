@@ -1,3 +1,4 @@
+import * as path from "path";
 import { Command } from "commander";
 import { showPolicyCheck } from "../review/policyCheck";
 import { CliContext } from "../shared/context";
@@ -8,11 +9,17 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command("policy-check")
     .description(
-      "Evaluate each stack offline and run the policy pack's rules on it (the same rules `pulumi preview --policy-pack policy` runs). Exits 1 on a mandatory violation or a stack that does not evaluate.",
+      "Record each stack offline and run this CLI's rules on it: the policy pack's rules (the same `pulumi preview --policy-pack policy` runs) plus what only the offline recording shows (where each secret value comes from, the catalog and the local env against the ownership matrix). Exits 1 on a mandatory violation or a stack that does not evaluate.",
     )
     .addOption(
       stackOption(ctx, "stacks to check (default: every Pulumi.<stack>.yaml)", { variadic: true }),
     )
+    .option(
+      "--project <dir>",
+      "judge the project in <dir> with this CLI's rules (CI: the base commit's CLI judges the pull request's tree)",
+    )
     .option("--json", "print one JSON object")
-    .action((opts: { stack?: string[]; json?: boolean }) => showPolicyCheck(ctx, opts));
+    .action((opts: { stack?: string[]; json?: boolean; project?: string }) =>
+      showPolicyCheck(ctx, { ...opts, project: opts.project && path.resolve(opts.project) }),
+    );
 }

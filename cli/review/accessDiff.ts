@@ -1,43 +1,58 @@
 /**
- * The access diff a reviewer reads on every pull request: for each stack, who gains or loses read
- * access to which secret (accessor grants and platform deliveries), which secrets appear or go, which
- * rotate, and whether the change breaks the policy. Both sides are offline plans (DESIGN.md D7), so it
- * needs no credentials and runs on fork PRs. Only names, identities and keepers appear; never a value.
+ * The access diff a reviewer reads on every pull request: for each stack, every IAM change on a
+ * secret whatever the role (added, removed, changed), break-glass grants, platform deliveries,
+ * secrets, rotations, whether the change breaks the policy, which of its files change the rules,
+ * and which secrets are overdue. Both sides are recorded by *this* CLI's recorder and judged by its
+ * rules: in CI this CLI is the base commit's (docs/review.md). Names, identities and keepers only.
  */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Model } from "../../model";
 import { Violation } from "../../policy/rules";
-import { checkoutRevision, limited, PlanOutcome, RevisionPlan, runPlan } from "../plan";
+import { checkoutRevision } from "../plan";
+import { readLog } from "../runbook/log";
+import { rotationStatus } from "../runbook/status";
 import { stacksIn, UsageError, unknownStackMessage } from "../shared/stacks";
 import {
-  managesAuditConfig,
-  passes,
-  planViolations,
-  policyResult,
-  StackPolicyResult,
-} from "./policyCheck";
+  DeliveryEntry,
+  deliveryEntries,
+  iamEntries,
+  keepersOf,
+  SecretView,
+  secretViews,
+} from "./planViews";
+import { emergencyChanges, EmergencyChange, IamChange, iamChanges, setDiff } from "./iamChanges";
+import { passes, policyResult, recordedViolations, StackPolicyResult } from "./policyCheck";
+import type { RecordOutcome } from "./record";
+import { runRecorders } from "./recorderProcess";
+import { ruleChanges } from "./ruleChanges";
 
-export type Grant = NonNullable<RevisionPlan["access"]>[number];
-export type Delivery = NonNullable<RevisionPlan["deliveries"]>[number];
-export type SecretRow = NonNullable<RevisionPlan["secrets"]>[number];
+export type { EmergencyChange, IamChange } from "./iamChanges";
+export { iamChanges } from "./iamChanges";
 
-/** A keeper change: a new value for the variable (DESIGN.md D2). */
 export interface Rotation {
   variable: string;
   from: string;
   to: string;
 }
-
-/** An overlap window opened (previous value kept valid) or closed (previous value revoked). */
 export interface OverlapChange {
   variable: string;
-  secretId: string;
   change: "opened" | "closed";
   previousKeeper: string;
 }
 
-/** Side of a comparison and how its evaluation went. */
 export interface SideStatus {
-  status: PlanOutcome["status"];
+  status: RecordOutcome["status"];
   reason?: string;
+}
+
+/** A secret past its rotation period, from the revision's operations log. */
+export interface Overdue {
+  variable: string;
+  ageDays: number;
+  periodDays: number;
+  lastRotation: string;
 }
 
 /** The diff of one stack. */
@@ -47,174 +62,196 @@ export interface StackDiff {
   head: SideStatus;
   /** True when both sides evaluated (or one is absent), so added/removed are a real diff. */
   compared: boolean;
-  grants: { added: Grant[]; removed: Grant[] };
-  /** Null when neither side's plan has deliveries (an older plan, or no platform configured). */
-  deliveries: { added: Delivery[]; removed: Delivery[] } | null;
-  secrets: { added: SecretRow[]; removed: SecretRow[] };
+  iam: IamChange[];
+  emergency: EmergencyChange[];
+  deliveries: { added: DeliveryEntry[]; removed: DeliveryEntry[] };
+  secrets: { added: SecretView[]; removed: SecretView[] };
   rotations: Rotation[];
   overlaps: OverlapChange[];
   policy: StackPolicyResult;
   /** Keys (`policy|resource|message`) of head violations that the base has too. */
   preexisting: string[];
+  /** Overdue secrets (and how many have no recorded rotation), or why that is not known. */
+  rotation: { overdue: Overdue[]; unrecorded: number } | { problem: string };
 }
 
 /** The whole report. */
 export interface AccessDiffReport {
-  base: { ref: string; commit: string };
+  base: { ref: string; commit: string | null };
+  /** Rule files the change touches (empty: it changes no rule). */
+  ruleChanges: string[];
   stacks: StackDiff[];
   /** False when a stack's head does not evaluate or breaks a mandatory policy. */
   passed: boolean;
 }
 
-const grantKey = (g: Grant) => `${g.variable}|${g.secretId}|${g.consumer}|${g.member}`;
-const deliveryKey = (d: Delivery) => `${d.variable}|${d.consumer}|${d.target}|${d.destination}`;
 export const violationKey = (v: Violation) => `${v.policy}|${v.resource ?? ""}|${v.message}`;
 
-/** Rows of `head` not in `base`, and of `base` not in `head`, by key; order of each side kept. */
-function setDiff<T>(base: T[], head: T[], key: (t: T) => string): { added: T[]; removed: T[] } {
-  const b = new Set(base.map(key));
-  const h = new Set(head.map(key));
-  return { added: head.filter((x) => !b.has(key(x))), removed: base.filter((x) => !h.has(key(x))) };
+/** Overdue secrets of the revision in `projectDir`, from its log and its own model. */
+function overdueOf(projectDir: string, o: RecordOutcome, now: Date): StackDiff["rotation"] {
+  if (o.status !== "ok") return { overdue: [], unrecorded: 0 };
+  if ("problem" in o.plan.model) return { problem: o.plan.model.problem };
+  try {
+    // The runbook's own computation (cli/runbook/status.ts), on the revision's secrets and log.
+    const model = {
+      config: { stack: o.plan.stack },
+      secrets: o.plan.model.secrets,
+    } as unknown as Model;
+    const rows = rotationStatus(model, readLog(projectDir), now);
+    return {
+      overdue: rows
+        .filter((r) => r.status === "overdue")
+        .map((r) => ({
+          variable: r.variable,
+          ageDays: r.ageDays ?? 0,
+          periodDays: r.periodDays,
+          lastRotation: r.lastRotation ?? "?",
+        })),
+      unrecorded: rows.filter((r) => r.status === "unknown").length,
+    };
+  } catch (e) {
+    return { problem: (e as Error).message.split("\n")[0] };
+  }
 }
 
-const planOf = (o: PlanOutcome): RevisionPlan | null => (o.status === "ok" ? o.plan : null);
-const status = (o: PlanOutcome): SideStatus =>
-  o.status === "failed" ? { status: o.status, reason: o.reason } : { status: o.status };
-
-/**
- * Compares two outcomes of one stack. An absent side counts as empty (a new or removed stack); a
- * failed base leaves nothing to compare, so the head's grants are listed as they are; a failed head
- * fails the check with its error.
- */
+/** Compares the two recordings of one stack. */
 export function diffStack(
   stack: string,
-  base: PlanOutcome,
-  head: PlanOutcome,
-  policy: StackPolicyResult,
-  baseManagesAudit = true,
+  base: RecordOutcome,
+  head: RecordOutcome,
+  rotation: StackDiff["rotation"] = { overdue: [], unrecorded: 0 },
 ): StackDiff {
-  const empty: RevisionPlan = { stack };
-  const b = base.status === "absent" ? empty : planOf(base);
-  const h = head.status === "absent" ? empty : planOf(head);
-  const compared = b !== null && h !== null;
-  const left = b ?? empty;
-  const right = h ?? empty;
-
-  const grants = setDiff(left.access ?? [], right.access ?? [], grantKey);
-  const deliveries =
-    left.deliveries === undefined && right.deliveries === undefined
-      ? null
-      : setDiff(left.deliveries ?? [], right.deliveries ?? [], deliveryKey);
-  const secrets = setDiff(left.secrets ?? [], right.secrets ?? [], (s) => s.secretId);
-
+  const policy = policyResult(stack, head);
+  const b = base.status === "ok" ? base.plan : null;
+  const h = head.status === "ok" ? head.plan : null;
+  const compared =
+    (b !== null || base.status === "absent") && (h !== null || head.status === "absent");
+  const bIam = b ? iamEntries(b) : [];
+  const hIam = h ? iamEntries(h) : [];
+  const keep = (s: RecordOutcome): SideStatus =>
+    s.status === "failed" ? { status: s.status, reason: s.reason } : { status: s.status };
   const rotations: Rotation[] = [];
   const overlaps: OverlapChange[] = [];
-  if (compared) {
-    for (const [variable, to] of Object.entries(right.rotationKeepers ?? {})) {
-      const from = left.rotationKeepers?.[variable];
-      if (from !== undefined && from !== to) rotations.push({ variable, from, to });
+  if (b && h) {
+    const [kb, kh] = [keepersOf(b), keepersOf(h)];
+    const stored = new Set(secretViews(h).map((s) => s.variable));
+    for (const v of new Set([...Object.keys(kb.rotations), ...Object.keys(kh.rotations)])) {
+      const from = kb.rotations[v] ?? "initial";
+      const to = kh.rotations[v] ?? "initial";
+      if (from !== to && stored.has(v)) rotations.push({ variable: v, from, to });
     }
-    const before = new Map((left.secrets ?? []).map((s) => [s.secretId, s]));
-    for (const s of right.secrets ?? []) {
-      const old = before.get(s.secretId);
-      if (!old) continue;
-      const was = old.previousKeeper ?? null;
-      const now = s.previousKeeper ?? null;
-      if (was === now) continue;
-      if (now !== null)
-        overlaps.push({
-          variable: s.variable,
-          secretId: s.secretId,
-          change: "opened",
-          previousKeeper: now,
-        });
-      else if (was !== null)
-        overlaps.push({
-          variable: s.variable,
-          secretId: s.secretId,
-          change: "closed",
-          previousKeeper: was,
-        });
+    for (const v of new Set([...Object.keys(kb.previous), ...Object.keys(kh.previous)])) {
+      if (kb.previous[v] === kh.previous[v]) continue;
+      if (kh.previous[v])
+        overlaps.push({ variable: v, change: "opened", previousKeeper: kh.previous[v] });
+      else overlaps.push({ variable: v, change: "closed", previousKeeper: kb.previous[v] });
     }
   }
-
-  const baseKeys =
-    b && base.status === "ok"
-      ? new Set(planViolations(b, baseManagesAudit).map(violationKey))
-      : new Set<string>();
-  const preexisting = policy.violations.map(violationKey).filter((k) => baseKeys.has(k));
+  const baseKeys = new Set(b ? recordedViolations(b).map(violationKey) : []);
   return {
     stack,
-    base: status(base),
-    head: status(head),
+    base: keep(base),
+    head: keep(head),
     compared,
-    grants: compared ? grants : { added: right.access ?? [], removed: [] },
-    deliveries: compared
-      ? deliveries
-      : deliveries && { added: right.deliveries ?? [], removed: [] },
-    secrets: compared ? secrets : { added: [], removed: [] },
+    iam: iamChanges(compared ? bIam : [], hIam, policy.violations),
+    emergency: emergencyChanges(compared ? bIam : [], hIam),
+    deliveries: setDiff(
+      compared && b ? deliveryEntries(b) : [],
+      h ? deliveryEntries(h) : [],
+      (d) => `${d.variable}|${d.consumer}|${d.target}|${d.destination}|${d.kind}`,
+    ),
+    secrets: compared
+      ? setDiff(b ? secretViews(b) : [], h ? secretViews(h) : [], (s) => s.secretId)
+      : { added: [], removed: [] },
     rotations,
     overlaps,
     policy,
-    preexisting,
+    preexisting: policy.violations.map(violationKey).filter((k) => baseKeys.has(k)),
+    rotation,
   };
 }
 
-/** True when a stack diff shows any change of access, secrets or rotation. */
 export const hasChanges = (d: StackDiff): boolean =>
-  d.grants.added.length + d.grants.removed.length > 0 ||
-  (d.deliveries?.added.length ?? 0) + (d.deliveries?.removed.length ?? 0) > 0 ||
+  d.iam.length + d.emergency.length > 0 ||
+  d.deliveries.added.length + d.deliveries.removed.length > 0 ||
   d.secrets.added.length + d.secrets.removed.length > 0 ||
   d.rotations.length + d.overlaps.length > 0;
 
-/** Options of {@link accessDiff}. */
+/** The commit a checked-out folder holds, when it is the top of a git checkout (CI's `base/`). */
+function commitOf(dir: string): string | null {
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  try {
+    return fs.realpathSync(git("rev-parse", "--show-toplevel")) === fs.realpathSync(dir)
+      ? git("rev-parse", "HEAD")
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Options of {@link accessDiff}: the change's tree, and its base as a git ref or as a tree. */
 export interface AccessDiffOptions {
-  /** The working tree: the project folder of the change under review. */
+  /** The project folder of the change under review. */
   projectDir: string;
-  /** Git ref of the base revision (`origin/main`, a commit). */
-  base: string;
-  /** Stacks to compare; default every `Pulumi.<stack>.yaml` on either side. */
+  /** Git ref of the base revision, written to a temporary folder (`--base`). */
+  base?: string;
+  /** The base revision's project folder, already checked out (`--base-project`, CI). */
+  baseProject?: string;
   stacks?: string[];
+  /** Now, for the rotation ages. */
+  now?: Date;
 }
 
 /**
- * Evaluates every stack at the base revision and in the working tree, each in its own process with
- * that revision's own code, and compares them. The base is written to a temporary folder with
- * `git archive` and removed afterwards, whatever happens. A stack named in `stacks` must exist on
- * one side at least (a stack file added or removed by the change is compared with nothing).
+ * Records every stack at the base and in the change, each in its own process, with this CLI's
+ * recorder and rules, and compares them. A `base` ref is written to a temporary folder with
+ * `git archive` and removed afterwards, whatever happens.
  */
 export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffReport> {
-  const base = await checkoutRevision(opts.projectDir, opts.base);
+  if (!opts.base === !opts.baseProject) {
+    throw new UsageError(
+      "Give the base either as a git ref (--base) or as a checked-out folder (--base-project).",
+    );
+  }
+  const checkout = opts.base ? await checkoutRevision(opts.projectDir, opts.base) : null;
+  const baseDir = checkout ? checkout.projectDir : path.resolve(opts.baseProject!);
   try {
-    const known = stacksIn(opts.projectDir, base.projectDir);
+    const known = stacksIn(opts.projectDir, baseDir);
     for (const s of opts.stacks ?? []) {
       if (!known.includes(s)) throw new UsageError(unknownStackMessage(s, known));
     }
     const stacks = opts.stacks ?? known;
     if (stacks.length === 0) {
       throw new Error(
-        `No Pulumi.<stack>.yaml in ${opts.projectDir} or at ${opts.base}: nothing to compare.`,
+        `No Pulumi.<stack>.yaml in ${opts.projectDir} or its base: nothing to compare.`,
       );
     }
-    const tasks: (() => Promise<PlanOutcome>)[] = [];
-    for (const s of stacks) {
-      tasks.push(
-        () => runPlan(base.projectDir, s),
-        () => runPlan(opts.projectDir, s),
-      );
-    }
-    const outcomes = await limited(tasks);
-    const diffs = stacks.map((s, i) => {
-      const [b, h] = [outcomes[2 * i], outcomes[2 * i + 1]];
-      const policy = policyResult(s, h, managesAuditConfig(opts.projectDir, s));
-      return diffStack(s, b, h, policy, managesAuditConfig(base.projectDir, s));
-    });
+    // One recorder process: the base first, so nothing the change's program does can touch the
+    // base's record (./record.ts keeps the first line of each).
+    const recorded = await runRecorders([
+      { projectDir: baseDir, stacks },
+      { projectDir: opts.projectDir, stacks },
+    ]);
+    const [base, head] = [recorded[baseDir], recorded[opts.projectDir]];
+    const now = opts.now ?? new Date();
+    const diffs = stacks.map((s) =>
+      diffStack(s, base[s], head[s], overdueOf(opts.projectDir, head[s], now)),
+    );
     return {
-      base: { ref: opts.base, commit: base.commit },
+      base: {
+        ref: opts.base ?? (path.relative(process.cwd(), baseDir) || baseDir),
+        commit: checkout?.commit ?? commitOf(baseDir),
+      },
+      ruleChanges: ruleChanges(baseDir, opts.projectDir),
       stacks: diffs,
       passed: diffs.every((d) => passes(d.policy)),
     };
   } finally {
-    base.remove();
+    checkout?.remove();
   }
 }

@@ -1,7 +1,9 @@
-import { checkStack, DeliveryRow, POLICIES, RuleContext, Violation } from "../../policy/rules";
-import { limited, PlanOutcome, readStackConfig, RevisionPlan, runPlan } from "../plan";
+import { checkStack, contextFromConfig, POLICIES, Violation, withGuide } from "../../policy/rules";
 import { CliContext, output } from "../shared/context";
 import { stacksIn } from "../shared/stacks";
+import { requireFolder } from "./folders";
+import type { RecordedPlan, RecordOutcome } from "./record";
+import { runRecorder } from "./recorderProcess";
 
 /** The policy result of one stack, offline. */
 export interface StackPolicyResult {
@@ -16,33 +18,23 @@ export interface StackPolicyResult {
 }
 
 /**
- * Runs the pack's rules (policy/rules.ts) on an offline plan. The plan knows every identity, created
- * or referenced, and every delivery; `managesAuditConfig` comes from the stack file, because a stack
- * that leaves the audit config to another stack simply declares none.
+ * Runs this CLI's rules (policy/) on a recorded plan, with the context the pack would build from
+ * the same stack config, plus what only the recorder knows (where values came from, the catalog,
+ * the local env).
  */
-export function planViolations(plan: RevisionPlan, managesAuditConfig: boolean): Violation[] {
-  const ctx: RuleContext = {
-    stack: plan.stack,
-    referencedIdentities: (plan.identities ?? []).map((i) => i.email),
-    managesAuditConfig,
-    deliveries: plan.deliveries as DeliveryRow[] | undefined,
-  };
-  // A plan that records resource options knows `protect` (absent means false); an older one does not.
-  const resources = (plan.resources ?? []).map((r) => ({
+export function recordedViolations(plan: RecordedPlan): Violation[] {
+  const ctx = { ...contextFromConfig(plan.stack, plan.config), offline: plan.offline };
+  const resources = plan.resources.map((r) => ({
     type: r.type,
     name: r.name,
-    inputs: r.inputs ?? {},
-    protect: r.options ? r.options.protect === true : undefined,
+    inputs: r.inputs,
+    protect: r.protect,
   }));
   return checkStack(resources, ctx);
 }
 
-/** The policy result of one stack from the outcome of its plan. An absent stack has nothing to check. */
-export function policyResult(
-  stack: string,
-  outcome: PlanOutcome,
-  managesAuditConfig: boolean,
-): StackPolicyResult {
+/** The policy result of one stack from the outcome of its recording. An absent stack has nothing to check. */
+export function policyResult(stack: string, outcome: RecordOutcome): StackPolicyResult {
   if (outcome.status === "failed") {
     return {
       stack,
@@ -58,7 +50,7 @@ export function policyResult(
   return {
     stack,
     evaluated: true,
-    violations: planViolations(outcome.plan, managesAuditConfig),
+    violations: recordedViolations(outcome.plan),
     policies: POLICIES.length,
   };
 }
@@ -91,42 +83,36 @@ export function policyText(results: StackPolicyResult[]): string {
     );
     for (const v of r.violations) {
       const where = v.resource ? ` on ${v.resource} (${v.type})` : "";
-      out.push(`  - [${v.enforcementLevel}] ${v.policy}${where}: ${v.message}`);
+      out.push(`  - [${v.enforcementLevel}] ${v.policy}${where}: ${withGuide(v)}`);
     }
   }
   return out.join("\n");
 }
 
-/** Whether the stack file leaves the audit config to another stack (`manageAuditConfig: false`). */
-export function managesAuditConfig(projectDir: string, stack: string): boolean {
-  try {
-    return (
-      readStackConfig(projectDir, stack).values["pegasus-secrets:manageAuditConfig"] !== "false"
-    );
-  } catch {
-    // No readable stack file: the plan reports that itself; assume the stricter rule.
-    return true;
-  }
-}
-
-/** Evaluates each stack offline (its own process, like `plan`) and runs the policy pack's rules on it. */
+/**
+ * Records each stack of the project in `projectDir` (its own process, this CLI's recorder) and
+ * runs this CLI's rules on it. `projectDir` may be another revision's tree: that is how the base
+ * judges a pull request's head.
+ */
 export async function policyCheck(
   projectDir: string,
   stacks: string[],
 ): Promise<StackPolicyResult[]> {
-  const outcomes = await limited(stacks.map((s) => () => runPlan(projectDir, s)));
-  return stacks.map((s, i) => policyResult(s, outcomes[i], managesAuditConfig(projectDir, s)));
+  const outcomes = await runRecorder(projectDir, stacks);
+  return stacks.map((s) => policyResult(s, outcomes[s]));
 }
 
 /** `policy-check`: prints each stack's result (text or JSON) and fails unless every stack passes. */
 export async function showPolicyCheck(
   ctx: CliContext,
-  opts: { stack?: string[]; json?: boolean },
+  opts: { stack?: string[]; json?: boolean; project?: string },
 ): Promise<void> {
-  const stacks = opts.stack ?? stacksIn(ctx.projectDir);
+  const projectDir = opts.project ?? ctx.projectDir;
+  requireFolder(projectDir, "the project folder to judge (--project)");
+  const stacks = opts.stack ?? stacksIn(projectDir);
   if (stacks.length === 0)
-    throw new Error(`No Pulumi.<stack>.yaml in ${ctx.projectDir}: nothing to check.`);
-  const results = await policyCheck(ctx.projectDir, stacks);
+    throw new Error(`No Pulumi.<stack>.yaml in ${projectDir}: nothing to check.`);
+  const results = await policyCheck(projectDir, stacks);
   const passed = results.every(passes);
   output(ctx)(
     opts.json ? JSON.stringify({ passed, stacks: results }, null, 2) : policyText(results),

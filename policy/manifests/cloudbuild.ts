@@ -4,14 +4,15 @@
  * from inline KMS ciphertext, `env` or substitutions.
  */
 import { isMap, isPair, isSeq } from "yaml";
-import { SecretEntry } from "../../catalog";
 import { kebab } from "../../model/naming";
+import { allowedText, cellOf, MatrixRow, mayReceive } from "../matrix";
 import { CatalogView, Finding, isReference, SECRET_LOOKING } from "./common";
-import { get, str, YamlFile } from "./yaml";
+import { isTestStep, stepCommand } from "./steps";
+import { get, seqStrings, str, YamlFile } from "./yaml";
 
 /** The Secret Manager secret ID a CI value of `variable` lives in, without the stack prefix. */
-export function ciSecretSuffix(entry: SecretEntry, variable: string): string {
-  return kebab(variable) + (entry.scope === "perConsumer" ? "-ci" : "");
+export function ciSecretSuffix(entry: MatrixRow, variable: string): string {
+  return kebab(variable) + (entry.separateValues ? "-ci" : "");
 }
 
 export function lintCloudBuild(y: YamlFile, cat: CatalogView): Finding[] {
@@ -41,14 +42,16 @@ export function lintCloudBuild(y: YamlFile, cat: CatalogView): Finding[] {
         );
         continue;
       }
-      if (!(entry.consumers as string[]).includes("ci")) {
-        add(
-          envPair?.keyNode,
-          env,
-          "cloudbuild-not-granted-to-ci",
-          `availableSecrets gives CI ${env}, which the ownership matrix does not grant to CI (${entry.consumers.join(", ")} only).`,
-          `remove it from cloudbuild.yaml; CI's identity has no access to it anyway.`,
-        );
+      if (!mayReceive(entry, "ci")) {
+        out.push({
+          file: y.file,
+          line: y.line(envPair?.keyNode),
+          variable: env,
+          rule: "cloudbuild-not-granted-to-ci",
+          message: `availableSecrets gives CI ${env}, which the ownership matrix (policy/matrix.ts) does not grant to CI (${allowedText(entry)} only).`,
+          fix: `remove it from cloudbuild.yaml; CI's identity has no access to it anyway.`,
+          guide: entry.guide[0],
+        });
         continue;
       }
       const id = /\/secrets\/([^/]+)\/versions\//.exec(versionName)?.[1];
@@ -105,10 +108,35 @@ export function lintCloudBuild(y: YamlFile, cat: CatalogView): Finding[] {
 
   const envLists: unknown[] = [];
   const steps = get(root, "steps")?.value;
+  const globalSecretEnv = get(get(root, "options")?.value, "secretEnv")?.value;
   if (isSeq(steps)) {
     for (const step of steps.items) {
       envLists.push(get(step, "env")?.value);
       const secretEnv = get(step, "secretEnv")?.value;
+      // Tests-only cells (CI's OpenAI key): only a test step may read them (./steps.ts says which).
+      const reads = [secretEnv, globalSecretEnv].flatMap((l) =>
+        isSeq(l) ? l.items.map((x) => ({ node: x, name: str(x) })) : [],
+      );
+      const command = stepCommand({
+        entrypoint: str(get(step, "entrypoint")?.value),
+        args: seqStrings(get(step, "args")?.value),
+        script: str(get(step, "script")?.value),
+      });
+      for (const { node, name } of reads) {
+        const entry = name ? cat.secrets.get(name) : undefined;
+        if (!name || !entry || cellOf(entry, "ci") !== "tests-only" || isTestStep(command))
+          continue;
+        const id = str(get(step, "id")?.value) ?? str(get(step, "name")?.value) ?? "a step";
+        out.push({
+          file: y.file,
+          line: y.line(node),
+          variable: name,
+          rule: "ci-tests-only",
+          message: `step ${id} reads ${name}, which CI may use only in tests, but it is a build or deploy step (what it runs is not only a test runner).`,
+          fix: `read ${name} only in the step that runs the tests (its own \`secretEnv\`), never in a build, deploy or \`options.secretEnv\`.`,
+          guide: entry.guide[0],
+        });
+      }
       if (isSeq(secretEnv)) {
         for (const s of secretEnv.items) {
           const name = str(s);

@@ -4,6 +4,7 @@
  * only on the services the ownership matrix grants it to.
  */
 import { isMap, isPair, isSeq } from "yaml";
+import { allowedText, mayReceive } from "../matrix";
 import { CatalogView, Finding, FIX_SYNC, isReference, SECRET_LOOKING } from "./common";
 import { get, str, YamlFile } from "./yaml";
 
@@ -86,14 +87,16 @@ export function lintRender(y: YamlFile, cat: CatalogView): Finding[] {
             `${where} is a static site: everything it gets is public, and ${key} is a secret.`,
             `remove ${key} from the static site.`,
           );
-        } else if (consumer && !(entry.consumers as string[]).includes(consumer)) {
-          add(
-            at,
-            key,
-            "render-secret-not-granted",
-            `${where} (the ${consumer}) receives ${key}, which the ownership matrix does not grant to the ${consumer} (${entry.consumers.join(", ")} only).`,
-            `remove ${key} from this service, or change the matrix in catalog/index.ts (and review the access diff).`,
-          );
+        } else if (consumer && !mayReceive(entry, consumer)) {
+          out.push({
+            file: y.file,
+            line: y.line(at),
+            variable: key,
+            rule: "render-secret-not-granted",
+            message: `${where} (the ${consumer}) receives ${key}, which the ownership matrix (policy/matrix.ts) does not grant to the ${consumer} (${allowedText(entry)} only).`,
+            fix: `remove ${key} from this service.`,
+            guide: entry.guide[0],
+          });
         }
         continue;
       }

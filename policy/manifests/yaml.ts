@@ -1,5 +1,5 @@
 /** The YAML manifests' shared reading: a parsed document with line numbers, and typed lookups. */
-import YAML, { isMap, isPair, isScalar, LineCounter, Node } from "yaml";
+import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, Node } from "yaml";
 import { Finding } from "./common";
 
 /** A parsed YAML manifest. */
@@ -45,3 +45,7 @@ export const str = (n: unknown): string | undefined =>
   (typeof n.value === "string" || typeof n.value === "number" || typeof n.value === "boolean")
     ? String(n.value)
     : undefined;
+
+/** The string items of a sequence node (an array of strings, or a single string). */
+export const seqStrings = (n: unknown): string[] =>
+  isSeq(n) ? n.items.map(str).filter((x): x is string => x !== undefined) : str(n) ? [str(n)!] : [];

@@ -3,10 +3,12 @@
 // production behind an approval, the freeze honoured before every `pulumi up`. What this does not
 // prove: that GitHub runs them (no runner here); a broken expression or an unknown input would only
 // show there, so action inputs are also checked against the pinned actions' own action.yml names.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { COMMENT_MARKER } from "../../cli/review/accessDiffReport";
+import { RULE_PATHS } from "../../cli/review/ruleChanges";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -73,8 +75,8 @@ const usesOf = (job: Job, action: string) =>
 
 /** The inputs each pinned action declares in its action.yml at that commit (read from the action's repository). */
 const ACTION_INPUTS: Record<string, string[]> = {
-  "actions/checkout": ["persist-credentials", "fetch-depth", "ref"],
-  "actions/setup-node": ["node-version", "node-version-file", "cache"],
+  "actions/checkout": ["persist-credentials", "fetch-depth", "ref", "path"],
+  "actions/setup-node": ["node-version", "node-version-file", "cache", "cache-dependency-path"],
   "actions/upload-artifact": ["name", "path", "retention-days", "if-no-files-found"],
   "actions/download-artifact": ["name", "path", "run-id", "github-token"],
   "actions/github-script": ["script", "github-token"],
@@ -149,7 +151,7 @@ describe("pull_request.yml", () => {
     expect(Object.keys(pr.on)).toEqual(["pull_request"]);
   });
 
-  test("the check job installs from the lockfile, lints, type-checks, tests, scans, lints the example manifests and checks the policy", () => {
+  test("the check job runs the pull request's own checks: lockfile, lint, types, tests, scan, docs, its lint of the whole repository, its policy", () => {
     const r = runs(pr.jobs.check);
     for (const cmd of [
       "npm ci",
@@ -158,7 +160,7 @@ describe("pull_request.yml", () => {
       "npm run scan",
       "npx jest --ci",
       "npx pegasus-secrets docs --check",
-      "npx pegasus-secrets lint-manifests examples/manifests/good",
+      "npx pegasus-secrets lint-manifests . --exclude examples/manifests/bad",
       "npx pegasus-secrets policy-check",
     ]) {
       expect(r.split("\n")).toContain(cmd);
@@ -166,56 +168,72 @@ describe("pull_request.yml", () => {
     expect(r.indexOf("npm ci")).toBeLessThan(r.indexOf("npm run build"));
   });
 
-  test("the access diff runs against the PR's base with full history, fills the job summary, keeps the report, and fails the job when the check fails", () => {
-    const job = pr.jobs["access-diff"];
-    expect(usesOf(job, "actions/checkout")[0].with?.["fetch-depth"]).toBe(0);
-    const diff = job.steps.find((s) => s.id === "diff")!;
-    expect(diff.env).toEqual({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
-    expect(diff.run).toContain(
-      'npx pegasus-secrets access-diff --base "$BASE_SHA" --output access-diff.md',
+  test("the gate judges the pull request's tree with the base commit's CLI: lint, recorder, rules, in that order", () => {
+    const job = pr.jobs.gate;
+    const checkouts = usesOf(job, "actions/checkout").map((s) => s.with);
+    expect(checkouts).toEqual([
+      { path: "head", "persist-credentials": false },
+      {
+        path: "base",
+        ref: "${{ github.event.pull_request.base.sha }}",
+        "persist-credentials": false,
+      },
+    ]);
+    const step = (id: string) => job.steps.find((s) => s.id === id)!;
+    expect(step("link").run).toBe('ln -s "$PWD/head/node_modules" base/node_modules\n'.trimEnd());
+    expect(step("lint").run).toContain(
+      "node base/bin/pegasus-secrets.js lint-manifests head --exclude examples/manifests/bad",
     );
-    expect(diff.run).toContain('cat access-diff.md >> "$GITHUB_STEP_SUMMARY"');
+    expect(step("diff").run).toContain(
+      "node base/bin/pegasus-secrets.js access-diff --project head --base-project base --output access-diff.md",
+    );
+    expect(step("diff").run).toContain('cat access-diff.md >> "$GITHUB_STEP_SUMMARY"');
+    // Nothing of the pull request's tree runs but its program, inside the base's recorder.
+    expect(runs(job)).not.toMatch(/npx pegasus-secrets|node head\//);
+    const verdict = step("verdict");
+    expect(verdict.if).toBe("steps.diff.outputs.status != '0' || steps.lint.outputs.status != '0'");
+    expect(verdict.run).toContain("exit 1");
+    expect(job.steps[job.steps.length - 1]).toBe(verdict);
+  });
+
+  test("the gate keeps the report for forks and upserts one comment with the base's script, on same-repository PRs only", () => {
+    const job = pr.jobs.gate;
     expect(usesOf(job, "actions/upload-artifact")[0].with).toMatchObject({
       name: "access-diff",
       path: "access-diff.md",
     });
-    const fail = job.steps[job.steps.length - 1];
-    expect(fail.if).toBe("steps.diff.outputs.status != '0'");
-    expect(fail.run).toContain("exit 1");
-  });
-
-  test("the comment step upserts one comment, on same-repository PRs only (forks: pr-comment.yml)", () => {
-    const step = usesOf(pr.jobs["access-diff"], "actions/github-script")[0];
-    expect(step.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(String(step.with?.script)).toContain(
-      'require("./.github/scripts/access-diff-comment.js")',
+    const comment = usesOf(job, "actions/github-script")[0];
+    expect(comment.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(String(comment.with?.script)).toContain(
+      "require(`${process.env.GITHUB_WORKSPACE}/base/.github/scripts/access-diff-comment.js`)",
     );
-    expect(String(step.with?.script)).toContain("postFromFile(");
   });
 
-  test("preview runs per stack with the policy pack through pulumi/actions, never on a fork PR", () => {
+  test("preview runs per stack with the base's policy pack through pulumi/actions, never on a fork PR", () => {
     const job = pr.jobs.preview;
     expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(job.needs).toEqual(["check", "access-diff"]);
+    expect(job.needs).toEqual(["check", "gate"]);
     expect(job.strategy?.matrix?.stack).toEqual(["staging", "production"]);
+    expect(usesOf(job, "actions/checkout")[1].with?.ref).toBe(
+      "${{ github.event.pull_request.base.sha }}",
+    );
     const [pulumi] = usesOf(job, "pulumi/actions");
     expect(pulumi.with).toMatchObject({
       command: "preview",
-      policyPacks: "policy",
+      "work-dir": "head",
+      policyPacks: "../base/policy",
       "comment-on-pr": true,
       "stack-name": "${{ vars.PULUMI_ORG }}/${{ matrix.stack }}",
     });
     expect(pulumi.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-    // Only jobs that skip fork PRs see any secret besides the automatic token.
+  });
+
+  test("every job but the preview runs on a fork PR: no secret besides the automatic token", () => {
     for (const [name, j] of Object.entries(pr.jobs)) {
-      const usesSecrets = JSON.stringify(j)
-        .replace(/secrets\.GITHUB_TOKEN/g, "")
-        .includes("secrets.");
-      if (usesSecrets)
-        expect([name, j.if]).toEqual([
-          name,
-          "github.event.pull_request.head.repo.full_name == github.repository",
-        ]);
+      // `secrets.X` in an expression, not `pegasus-secrets.js`.
+      const usesSecrets = /(?<![\w-])secrets\.(?!GITHUB_TOKEN)/.test(JSON.stringify(j));
+      expect([name, usesSecrets]).toEqual([name, name === "preview"]);
+      if (name !== "preview") expect(j.if).toBeUndefined();
     }
   });
 });
@@ -382,4 +400,61 @@ describe("the comment script (.github/scripts/access-diff-comment.js)", () => {
       }),
     ).toBeNull();
   });
+});
+
+describe(".github/CODEOWNERS", () => {
+  test("names an owner for every path that changes the rules (cli/review/ruleChanges.ts), and for itself", () => {
+    const lines = fs
+      .readFileSync(path.join(ROOT, ".github", "CODEOWNERS"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() && !l.startsWith("#"))
+      .map((l) => l.trim().split(/\s+/));
+    expect(lines.map(([p]) => p)).toEqual(RULE_PATHS.map((p) => `/${p}`));
+    for (const [, ...owners] of lines)
+      expect(owners).toEqual([expect.stringMatching(/^@[\w-]+\/[\w-]+$/)]);
+    expect(RULE_PATHS).toContain(".github/");
+  });
+});
+
+describe("the manifest lint as a composite action (.github/actions/manifest-lint)", () => {
+  const dir = path.join(ROOT, ".github", "actions", "manifest-lint");
+  const text = fs.readFileSync(path.join(dir, "action.yml"), "utf8");
+  const action = YAML.parse(text) as {
+    inputs: Record<string, { default: string }>;
+    runs: { using: string; steps: (Step & { shell?: string; "working-directory"?: string })[] };
+  };
+
+  test("installs this repository's runtime dependencies from its lockfile, no scripts, with a pinned setup-node", () => {
+    expect(action.runs.using).toBe("composite");
+    const [setup, install, lint] = action.runs.steps;
+    expect(setup.uses).toMatch(/^actions\/setup-node@[0-9a-f]{40}$/);
+    expect(text).toMatch(/uses: actions\/setup-node@[0-9a-f]{40} # v\d+\.\d+\.\d+\n/);
+    expect(install["working-directory"]).toBe("${{ github.action_path }}/../../..");
+    expect(install.run).toBe("npm ci --omit=dev --ignore-scripts --no-audit --no-fund");
+    expect(lint.env).toEqual({
+      LINT_PATH: "${{ inputs.path }}",
+      LINT_EXCLUDE: "${{ inputs.exclude }}",
+    });
+    expect(Object.keys(action.inputs)).toEqual(["path", "exclude"]);
+  });
+
+  test("its lint step, run as the runner would, fails a repository with a literal secret and leaves out what it is told to", () => {
+    const lint = action.runs.steps[2].run!;
+    const run = (lintPath: string, exclude = "") =>
+      spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", lint], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: {
+          PATH: process.env.PATH,
+          GITHUB_ACTION_PATH: dir,
+          LINT_PATH: lintPath,
+          LINT_EXCLUDE: exclude,
+        },
+      });
+    // One run: the bad examples fail it, and what is excluded is not read.
+    const r = run("examples/manifests", "good bad/mobile");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("bad/render.yaml:8: OPENAI_API_KEY [render-secret-value]");
+    expect(r.stdout).not.toMatch(/^(good|bad\/mobile)\//m);
+  }, 30_000);
 });

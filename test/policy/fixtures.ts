@@ -2,13 +2,13 @@
  * Compliant resources of one small stack, as the offline plan and the policy pack see them, for the
  * policy tests. Each test changes one property to make one rule fail.
  */
-import { RuleContext, RuleResource, TYPES } from "../../policy/rules";
+import { contextFromConfig, RuleContext, RuleResource, TYPES } from "../../policy/rules";
 
 export const GCP_PROJECT = "pegasus-staging";
 export const API_EMAIL = `staging-api@${GCP_PROJECT}.iam.gserviceaccount.com`;
 export const WORKER_EMAIL = `staging-worker@${GCP_PROJECT}.iam.gserviceaccount.com`;
-/** A runtime identity referenced by email (not created by the stack). */
-export const CI_EMAIL = `ci-runner@${GCP_PROJECT}.iam.gserviceaccount.com`;
+/** CI's runtime identity, referenced by email in the fixture's config (the same account the staging fixture stack creates). */
+export const CI_EMAIL = `staging-ci@${GCP_PROJECT}.iam.gserviceaccount.com`;
 
 export const account = (accountId: string): RuleResource => ({
   type: TYPES.account,
@@ -91,17 +91,49 @@ export const compliantStack = (): RuleResource[] => [
   secret("jwt-secret"),
   version("jwt-secret"),
   binding("jwt-secret", [`serviceAccount:${API_EMAIL}`]),
-  secret("ci-token", {
+  secret("openai-api-key-ci", {
     labels: { "consumer-ci": "true" },
     annotations: { "pegasus.dev/consumers": "ci" },
   }),
-  version("ci-token"),
-  binding("ci-token", [`serviceAccount:${CI_EMAIL}`]),
+  version("openai-api-key-ci"),
+  binding("openai-api-key-ci", [`serviceAccount:${CI_EMAIL}`]),
 ];
 
-export const context = (overrides: Partial<RuleContext> = {}): RuleContext => ({
-  stack: "staging",
-  referencedIdentities: [CI_EMAIL],
-  managesAuditConfig: true,
+/** The stack config the engine would pass: the API and worker created, CI referenced by email. */
+export const STACK_CONFIG: Record<string, string> = {
+  "gcp:project": GCP_PROJECT,
+  "pegasus-secrets:secretIdPrefix": "staging",
+  "pegasus-secrets:identities": JSON.stringify({
+    api: { accountId: "staging-api" },
+    worker: { accountId: "staging-worker" },
+    ci: { email: CI_EMAIL },
+  }),
+};
+
+/** The rule context of the small stack, from its config plus `config` (a key set to undefined is removed). */
+export const context = (
+  overrides: Partial<RuleContext> = {},
+  config: Record<string, string | undefined> = {},
+): RuleContext => ({
+  ...contextFromConfig("staging", { ...STACK_CONFIG, ...config }),
   ...overrides,
 });
+
+/** Every policy of the pack, in the order the PR comment lists them. */
+export const POLICY_NAMES = [
+  "accessor-members-are-runtime-identities",
+  "one-accessor-binding-per-secret",
+  "ownership-matrix",
+  "no-project-level-secret-access",
+  "no-human-or-public-members",
+  "secret-access-audit-logging",
+  "generated-values-from-random-password",
+  "secret-versions-never-deleted",
+  "production-secrets-protected",
+  "rotation-at-most-90-days",
+  "nothing-secret-to-mobile",
+  "plain-values-not-credentials",
+  "secret-values-from-secret-sources",
+  "runtime-identities-own-project",
+  "secrets-encrypted-when-required",
+];

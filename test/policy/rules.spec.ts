@@ -1,6 +1,8 @@
 // The policy core (policy/rules.ts), one block per policy: a compliant case, a violating case and a
 // missing-property case. The same functions run in the @pulumi/policy pack (policyPack.spec.ts runs
 // them through the real policy host) and in the offline `policy-check`.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import {
   checkStack,
   contextFromConfig,
@@ -18,6 +20,7 @@ import {
   compliantStack,
   context,
   GCP_PROJECT,
+  POLICY_NAMES,
   randomPassword,
   secret,
   version,
@@ -42,18 +45,15 @@ test("the compliant stack passes every policy, in staging and in production", ()
   expect(run(production, context({ stack: "production" }))).toEqual([]);
 });
 
-test("the pack has the nine policies of the guide and DESIGN.md, all mandatory", () => {
-  expect(POLICIES.map((p) => [p.name, p.enforcementLevel])).toEqual([
-    ["accessor-members-are-runtime-identities", "mandatory"],
-    ["no-project-level-secret-access", "mandatory"],
-    ["no-human-or-public-members", "mandatory"],
-    ["secret-access-audit-logging", "mandatory"],
-    ["generated-values-from-random-password", "mandatory"],
-    ["secret-versions-never-deleted", "mandatory"],
-    ["production-secrets-protected", "mandatory"],
-    ["rotation-at-most-90-days", "mandatory"],
-    ["nothing-secret-to-mobile", "mandatory"],
-  ]);
+test("the pack has the policies of the guide and DESIGN.md, all mandatory, each naming the guide line it enforces", () => {
+  expect(POLICIES.map((p) => [p.name, p.enforcementLevel])).toEqual(
+    POLICY_NAMES.map((n) => [n, "mandatory"]),
+  );
+  const guide = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "guide.md"), "utf8");
+  for (const p of POLICIES) {
+    if (!p.guide.startsWith("DESIGN.md"))
+      expect([p.name, guide.includes(p.guide)]).toEqual([p.name, true]);
+  }
 });
 
 describe("accessor-members-are-runtime-identities", () => {
@@ -68,14 +68,24 @@ describe("accessor-members-are-runtime-identities", () => {
         resource: "jwt-secret-accessors",
         type: "gcp:secretmanager/secretIamBinding:SecretIamBinding",
         urn: undefined,
-        message: `jwt-secret-accessors grants roles/secretmanager.secretAccessor to ${stranger}, which is not a runtime identity of stack "staging" (known: ${CI_EMAIL}, ${API_EMAIL}, staging-worker@${GCP_PROJECT}.iam.gserviceaccount.com). Grant secrets only through the catalog's consumers.`,
+        guide: "- Restrict secret accessor roles to deploy/runtime identities only.",
+        message: `jwt-secret-accessors grants roles/secretmanager.secretAccessor to ${stranger}, which is not a runtime identity of stack "staging" (its identities: api ${API_EMAIL}, worker staging-worker@${GCP_PROJECT}.iam.gserviceaccount.com, ci ${CI_EMAIL}). Grant secrets only through the catalog's consumers.`,
       },
     ]);
   });
-  test("referenced identities count only when the stack config names them", () => {
-    expect(messages(P, run(compliantStack(), context({ referencedIdentities: [] })))).toHaveLength(
-      1,
-    );
+  test("identities come from the stack config: a referenced one counts only when the config names it", () => {
+    const noCi = JSON.stringify({
+      api: { accountId: "staging-api" },
+      worker: { accountId: "staging-worker" },
+    });
+    expect(
+      messages(P, run(compliantStack(), context({}, { "pegasus-secrets:identities": noCi }))),
+    ).toHaveLength(1);
+  });
+  test("whatever the role: an admin grant to a stranger is reported too", () => {
+    const stranger = `serviceAccount:intruder@${GCP_PROJECT}.iam.gserviceaccount.com`;
+    const r = binding("jwt-secret", [stranger], { role: "roles/secretmanager.admin" });
+    expect(messages(P, run([...compliantStack(), { ...r, name: "extra" }]))).toHaveLength(1);
   });
   test("a SecretIamMember with no member at all, or an unknown member at preview, is not a grant to judge", () => {
     const member: RuleResource = {
@@ -166,7 +176,7 @@ describe("no-human-or-public-members", () => {
         run(withResource(binding("jwt-secret", [`serviceAccount:${API_EMAIL}`, member]))),
       ),
     ).toEqual([
-      `jwt-secret-accessors grants roles/secretmanager.secretAccessor to ${member}. Only service accounts (runtime identities) may be members; people use break-glass access outside this stack.`,
+      `jwt-secret-accessors grants roles/secretmanager.secretAccessor to ${member}. Only service accounts (runtime identities) may be members; people use break-glass access (npx pegasus-secrets grant-access), which is time-boxed.`,
     ]);
   });
   test("applies to every IAM resource, not only to secrets (a topic publisher, say)", () => {
@@ -433,22 +443,27 @@ describe("nothing-secret-to-mobile", () => {
   });
 });
 
-test("the pack's context comes from the stack config the engine passes: referenced identities and audit ownership", () => {
+test("the pack's context comes from the stack config the engine passes: identities, audit ownership, project", () => {
   const ctx = contextFromConfig("staging", {
+    "gcp:project": GCP_PROJECT,
     "pegasus-secrets:identities": JSON.stringify({
       api: { accountId: "staging-api" },
       ci: { email: CI_EMAIL },
     }),
     "pegasus-secrets:manageAuditConfig": "false",
   });
-  expect(ctx).toEqual({
-    stack: "staging",
-    referencedIdentities: [CI_EMAIL],
-    managesAuditConfig: false,
-  });
-  expect(contextFromConfig("production", {})).toEqual({
-    stack: "production",
-    referencedIdentities: [],
-    managesAuditConfig: true,
-  });
+  expect(ctx.managesAuditConfig).toBe(false);
+  expect(ctx.facts.gcpProject).toBe(GCP_PROJECT);
+  expect(ctx.facts.identities).toEqual([
+    { consumer: "api", email: API_EMAIL, mode: "create" },
+    { consumer: "ci", email: CI_EMAIL, mode: "reference" },
+  ]);
+  // Without identities config, the program's defaults: <prefix>-<consumer> for api, worker and ci.
+  const defaults = contextFromConfig("production", { "gcp:project": "pegasus-production" });
+  expect(defaults.managesAuditConfig).toBe(true);
+  expect(defaults.facts.identities.map((i) => i.email)).toEqual(
+    ["api", "worker", "ci"].map(
+      (c) => `production-${c}@pegasus-production.iam.gserviceaccount.com`,
+    ),
+  );
 });

@@ -1,398 +1,283 @@
-// The access diff: the pure comparison of two offline plans (synthetic plans, fast), then the real
-// thing in a throwaway git repository made from this one: a PR that adds a consumer to a secret shows
-// exactly that grant, and a PR that routes a secret to `mobile` fails the check with the catalog's
-// own message. Each scenario evaluates real plans in child processes, so each runs once.
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { main } from "../../../cli/main";
-import { PlanOutcome, RevisionPlan } from "../../../cli/plan";
-import { accessDiff, diffStack, StackDiff } from "../../../cli/review/accessDiff";
-import { COMMENT_MARKER, renderMarkdown } from "../../../cli/review/accessDiffReport";
-import { policyResult } from "../../../cli/review/policyCheck";
-import { copyProject } from "../../helpers";
+// The access diff: the pure comparison of two recorded plans (synthetic plans, fast): every IAM
+// change on a secret whatever the role, break-glass grants, deliveries, rotations, and how the PR
+// comment shows them. test/cli/review/gate.spec.ts runs it on real revisions as CI does.
+import { diffStack, iamChanges, StackDiff } from "../../../cli/review/accessDiff";
+import {
+  CHANGES_THE_RULES,
+  COMMENT_MARKER,
+  renderMarkdown,
+} from "../../../cli/review/accessDiffReport";
+import { iamEntries } from "../../../cli/review/planViews";
+import { POLICIES, RuleResource } from "../../../policy/rules";
+import {
+  API_EMAIL,
+  binding,
+  compliantStack,
+  GCP_PROJECT,
+  secret,
+  version,
+  WORKER_EMAIL,
+} from "../../policy/fixtures";
+import { ok, recorded } from "./plans";
 
-const SA = (name: string) => `serviceAccount:${name}@pegasus-staging.iam.gserviceaccount.com`;
-
-const plan = (overrides: Partial<RevisionPlan> = {}): RevisionPlan => ({
-  stack: "staging",
-  resources: [],
-  access: [
-    {
-      variable: "JWT_SECRET",
-      secretId: "staging-jwt-secret",
-      consumer: "api",
-      member: SA("staging-api"),
-    },
-    {
-      variable: "REDIS_URL",
-      secretId: "staging-redis-url",
-      consumer: "worker",
-      member: SA("staging-worker"),
-    },
-  ],
-  secrets: [
-    {
-      variable: "JWT_SECRET",
-      scope: "shared",
-      secretId: "staging-jwt-secret",
-      source: "generated",
-      consumers: ["api"],
-      keeper: "initial",
-      previousKeeper: null,
-    },
-    {
-      variable: "REDIS_URL",
-      scope: "shared",
-      secretId: "staging-redis-url",
-      source: "external",
-      consumers: ["worker"],
-      keeper: "initial",
-      previousKeeper: null,
-    },
-  ],
-  identities: [],
-  rotationKeepers: { JWT_SECRET: "initial", REDIS_URL: "initial" },
-  ...overrides,
-});
-const ok = (p: RevisionPlan): PlanOutcome => ({ status: "ok", plan: p });
-// No resources in these plans: the audit rule is switched off so only the diff is under test.
-const diff = (base: PlanOutcome, head: PlanOutcome): StackDiff =>
-  diffStack("staging", base, head, policyResult("staging", head, false), false);
-
-describe("diffStack (pure)", () => {
-  test("an unchanged stack has no access changes and says so", () => {
-    const d = diff(ok(plan()), ok(plan()));
-    expect(d.grants).toEqual({ added: [], removed: [] });
-    expect(d.secrets).toEqual({ added: [], removed: [] });
-    expect(d.rotations).toEqual([]);
-    expect(d.deliveries).toBeNull();
-    const md = renderMarkdown({
-      base: { ref: "origin/main", commit: "0".repeat(40) },
-      stacks: [d],
-      passed: true,
-    });
-    expect(md.startsWith(COMMENT_MARKER)).toBe(true);
-    expect(md).toContain(
-      "### Stack `staging`\n\nNo access changes.\n\n**Policy:** ✅ passes all 9 policies.",
-    );
+const report = (d: StackDiff, ruleChanges: string[] = []) =>
+  renderMarkdown({
+    base: { ref: "origin/main", commit: "0".repeat(40) },
+    ruleChanges,
+    stacks: [d],
+    passed: d.policy.evaluated && d.policy.violations.length === 0,
   });
+/** The compliant stack with `r` replacing the resource of its name and type, or added. */
+const withResource = (...rs: RuleResource[]): RuleResource[] => [
+  ...compliantStack().filter((x) => !rs.some((r) => r.name === x.name && r.type === x.type)),
+  ...rs,
+];
+const SA = (email: string) => `serviceAccount:${email}`;
 
-  test("grants added and removed, secrets added and removed, rotations and overlap windows", () => {
-    const head = plan({
-      access: [
-        {
-          variable: "JWT_SECRET",
-          secretId: "staging-jwt-secret",
-          consumer: "api",
-          member: SA("staging-api"),
-        },
-        {
-          variable: "JWT_SECRET",
-          secretId: "staging-jwt-secret",
-          consumer: "worker",
-          member: SA("staging-worker"),
-        },
-      ],
-      secrets: [
-        {
-          variable: "JWT_SECRET",
-          scope: "shared",
-          secretId: "staging-jwt-secret",
-          source: "generated",
-          consumers: ["api", "worker"],
-          keeper: "2026-11-29.1",
-          previousKeeper: "initial",
-        },
-        {
-          variable: "SIGNED_URL_KEY",
-          scope: "shared",
-          secretId: "staging-signed-url-key",
-          source: "generated",
-          consumers: ["api"],
-          keeper: "initial",
-          previousKeeper: null,
-        },
-      ],
-      rotationKeepers: { JWT_SECRET: "2026-11-29.1", SIGNED_URL_KEY: "initial" },
+test("an unchanged stack has no access changes, no overdue secret, and passes every policy", () => {
+  const d = diffStack("staging", ok(recorded()), ok(recorded()));
+  expect(d.iam).toEqual([]);
+  const md = report(d);
+  expect(md.startsWith(COMMENT_MARKER)).toBe(true);
+  expect(md).toContain(
+    `### Stack \`staging\`\n\nNo access changes.\n\n**Overdue secrets:** none.\n\n**Policy:** ✅ passes all ${POLICIES.length} policies.`,
+  );
+  expect(md).not.toContain(CHANGES_THE_RULES);
+});
+
+test("JWT_SECRET granted to the worker: an added grant that breaks the matrix, its guide row named", () => {
+  const head = recorded(withResource(binding("jwt-secret", [SA(API_EMAIL), SA(WORKER_EMAIL)])));
+  const d = diffStack("staging", ok(recorded()), ok(head));
+  expect(
+    d.iam.map((c) => [c.change, c.variable, c.consumer, c.after, c.breaks.map((b) => b.policy)]),
+  ).toEqual([
+    ["added", "JWT_SECRET", "worker", ["roles/secretmanager.secretAccessor"], ["ownership-matrix"]],
+  ]);
+  const md = report(d);
+  expect(md).toContain(
+    `| added | \`JWT_SECRET\` | worker | \`${SA(WORKER_EMAIL)}\` | \`roles/secretmanager.secretAccessor\` | \`staging-jwt-secret\` | ❌ \`ownership-matrix\` (guide: "\\| \`JWT_SECRET\` / signing keys \\| ✅ \\| ❌ \\| ❌ \\| ❌ \\| rotate with overlap window \\|") |`,
+  );
+  expect(md).toContain("**Policy:** ❌ fails");
+});
+
+test("a second IAM resource with a wider role is shown as a change of roles, with the rule it breaks: never 'No access changes'", () => {
+  const extra: RuleResource = {
+    type: "gcp:secretmanager/secretIamMember:SecretIamMember",
+    name: "jwt-secret-admin",
+    inputs: {
+      secretId: "staging-jwt-secret",
+      role: "roles/secretmanager.admin",
+      member: SA(API_EMAIL),
+    },
+  };
+  const d = diffStack("staging", ok(recorded()), ok(recorded([...compliantStack(), extra])));
+  expect(
+    d.iam.map((c) => [c.change, c.member, c.before, c.after, c.breaks.map((b) => b.policy)]),
+  ).toEqual([
+    [
+      "changed",
+      SA(API_EMAIL),
+      ["roles/secretmanager.secretAccessor"],
+      ["roles/secretmanager.admin", "roles/secretmanager.secretAccessor"],
+      ["one-accessor-binding-per-secret"],
+    ],
+  ]);
+  const md = report(d);
+  expect(md).not.toContain("No access changes");
+  expect(md).not.toContain("(revoked)");
+  // To a member that had nothing: an added admin grant.
+  const worker = {
+    ...extra,
+    name: "jwt-secret-worker",
+    inputs: { ...extra.inputs, member: SA(WORKER_EMAIL) },
+  };
+  const added = diffStack("staging", ok(recorded()), ok(recorded([...compliantStack(), worker])));
+  expect(
+    added.iam.map((c) => [c.change, c.consumer, c.after, c.breaks.map((b) => b.policy).sort()]),
+  ).toEqual([
+    [
+      "added",
+      "worker",
+      ["roles/secretmanager.admin"],
+      ["one-accessor-binding-per-secret", "ownership-matrix"],
+    ],
+  ]);
+});
+
+test("widening the binding's own role is a change of role, never a revocation", () => {
+  const head = recorded(
+    withResource(binding("jwt-secret", [SA(API_EMAIL)], { role: "roles/secretmanager.admin" })),
+  );
+  const d = diffStack("staging", ok(recorded()), ok(head));
+  expect(d.iam.map((c) => [c.change, c.before, c.after])).toEqual([
+    ["changed", ["roles/secretmanager.secretAccessor"], ["roles/secretmanager.admin"]],
+  ]);
+  expect(d.iam[0].breaks.map((b) => b.policy)).toEqual(["one-accessor-binding-per-secret"]);
+  const md = report(d);
+  expect(md).toContain("`roles/secretmanager.secretAccessor` → `roles/secretmanager.admin`");
+  expect(md).not.toContain("revoked");
+});
+
+test("a grant that goes is a revocation", () => {
+  const head = recorded(compliantStack().filter((r) => r.name !== "jwt-secret-accessors"));
+  const d = diffStack("staging", ok(recorded()), ok(head));
+  expect(d.iam.map((c) => [c.change, c.variable, c.consumer, c.before, c.after])).toEqual([
+    ["removed", "JWT_SECRET", "api", ["roles/secretmanager.secretAccessor"], []],
+  ]);
+  expect(report(d)).toContain("`roles/secretmanager.secretAccessor` (revoked)");
+});
+
+describe("break-glass grants", () => {
+  const grantedAt = "2026-11-30T08:00:00Z";
+  const expiresAt = "2026-11-30T20:00:00Z";
+  const member = "user:oncall@example.com";
+  const config = {
+    "pegasus-secrets:emergencyAccess": JSON.stringify([
+      { variable: "JWT_SECRET", member, incident: "INC-7", operator: "bob", grantedAt, expiresAt },
+    ]),
+  };
+  const emergency = (expression = `request.time < timestamp("${expiresAt}")`): RuleResource =>
+    binding("jwt-secret", [member], {
+      condition: { title: "break-glass INC-7", description: "d", expression },
     });
-    const d = diff(ok(plan()), ok(head));
-    expect(d.grants.added.map((g) => [g.variable, g.consumer])).toEqual([["JWT_SECRET", "worker"]]);
-    expect(d.grants.removed.map((g) => [g.variable, g.consumer])).toEqual([
-      ["REDIS_URL", "worker"],
-    ]);
-    expect(d.secrets.added.map((s) => s.secretId)).toEqual(["staging-signed-url-key"]);
-    expect(d.secrets.removed.map((s) => s.secretId)).toEqual(["staging-redis-url"]);
-    // A keeper change is a rotation; a new secret's keeper is not.
-    expect(d.rotations).toEqual([{ variable: "JWT_SECRET", from: "initial", to: "2026-11-29.1" }]);
-    expect(d.overlaps).toEqual([
+  const named = (r: RuleResource) => ({ ...r, name: "jwt-secret-emergency-1" });
+
+  test("added and removed: member, secret, incident and expiry; a valid one breaks nothing", () => {
+    const head = recorded([...compliantStack(), named(emergency())], config);
+    const added = diffStack("staging", ok(recorded([], config)), ok(head));
+    const d = diffStack("staging", ok(recorded(undefined, config)), ok(head));
+    expect(added.policy.violations).toEqual([]);
+    expect(d.emergency).toEqual([
       {
-        variable: "JWT_SECRET",
+        change: "added",
+        member,
         secretId: "staging-jwt-secret",
-        change: "opened",
-        previousKeeper: "initial",
+        variable: "JWT_SECRET",
+        incident: "INC-7",
+        expiresAt,
       },
     ]);
-    const md = renderMarkdown({
-      base: { ref: "origin/main", commit: "a".repeat(40) },
-      stacks: [d],
-      passed: true,
-    });
-    expect(md).toContain(
-      `**Access granted (roles/secretmanager.secretAccessor)**\n\n| Variable | Consumer | Identity | Secret ID |\n|---|---|---|---|\n| \`JWT_SECRET\` | worker | \`${SA("staging-worker")}\` | \`staging-jwt-secret\` |`,
+    expect(d.iam.map((c) => [c.change, c.condition, c.breaks])).toEqual([
+      ["added", "break-glass INC-7", []],
+    ]);
+    expect(report(d)).toContain(
+      `| added | \`${member}\` | \`JWT_SECRET\` | \`staging-jwt-secret\` | INC-7 | ${expiresAt} |`,
     );
-    expect(md).toContain(
-      "**Rotations (new values)**\n\n| Variable | Keeper |\n|---|---|\n| `JWT_SECRET` | `initial` → `2026-11-29.1` |",
-    );
-    expect(md).toContain("previous value (`initial`) stays valid until finalize");
-    expect(md).not.toContain("No access changes.");
+    const gone = diffStack("staging", ok(head), ok(recorded(undefined, config)));
+    expect(gone.emergency.map((g) => g.change)).toEqual(["removed"]);
   });
 
-  test("deliveries are compared when a plan has them: target and destination named", () => {
-    const row = {
-      variable: "JWT_SECRET",
-      consumer: "api",
-      target: "render",
-      destination: "Render env group pegasus-staging-api",
-      kind: "secret" as const,
-    };
-    const d = diff(ok(plan({ deliveries: [] })), ok(plan({ deliveries: [row] })));
-    expect(d.deliveries).toEqual({ added: [row], removed: [] });
-    const md = renderMarkdown({
-      base: { ref: "b", commit: "b".repeat(40) },
-      stacks: [d],
-      passed: true,
-    });
-    expect(md).toContain("| `JWT_SECRET` | api | render | Render env group pegasus-staging-api |");
-  });
-
-  test("a base that does not evaluate is reported, and the head's grants and policy are still shown", () => {
-    const d = diff(
-      { status: "failed", reason: "plan --stack staging failed (exit 2):\nInvalid secret catalog" },
-      ok(plan()),
+  test("one that lasts past 24 h after its recorded time breaks the rules", () => {
+    const late = named(emergency('request.time < timestamp("2026-12-02T08:00:00Z")'));
+    const d = diffStack(
+      "staging",
+      ok(recorded(undefined, config)),
+      ok(recorded([...compliantStack(), late], config)),
     );
-    expect(d.compared).toBe(false);
-    expect(d.grants.added).toHaveLength(2);
-    const md = renderMarkdown({
-      base: { ref: "origin/main", commit: "c".repeat(40) },
-      stacks: [d],
-      passed: true,
-    });
-    expect(md).toContain("⚠️ **The base could not be evaluated**");
-    expect(md).toContain("Invalid secret catalog");
-    expect(md).toContain("**Access grants of this change**");
-    expect(md).toContain("**Policy:** ✅ passes all 9 policies.");
-  });
-
-  test("a new stack lists everything as added; a head that does not evaluate fails the check", () => {
-    const created = diff({ status: "absent" }, ok(plan()));
-    expect(created.compared).toBe(true);
-    expect(created.grants.added).toHaveLength(2);
-    expect(created.secrets.added).toHaveLength(2);
-
-    const broken = diff(ok(plan()), { status: "failed", reason: "the catalog is invalid" });
-    expect(broken.policy.evaluated).toBe(false);
-    const md = renderMarkdown({
-      base: { ref: "origin/main", commit: "d".repeat(40) },
-      stacks: [broken],
-      passed: false,
-    });
-    expect(md).toContain("**Result:** ❌ the check fails for `staging`.");
-    expect(md).toContain(
-      "❌ **This change does not evaluate**, so nothing can be deployed and no policy could run:\n\n```\nthe catalog is invalid\n```",
-    );
-  });
-
-  test("policy violations are listed, new ones told apart from those already on the base", () => {
-    const bad = (name: string) => ({
-      type: "random:index/randomString:RandomString",
-      name,
-      inputs: { length: 32 },
-    });
-    const base = plan({ resources: [bad("old-token")] });
-    const head = plan({ resources: [bad("old-token"), bad("new-token")] });
-    const d = diff(ok(base), ok(head));
-    const md = renderMarkdown({
-      base: { ref: "b", commit: "e".repeat(40) },
-      stacks: [d],
-      passed: false,
-    });
-    expect(md).toContain("**Policy:** ❌ fails (2 violation(s)):");
-    expect(md).toMatch(/\| `old-token` \| old-token is a RandomString[^\n]*\| already on base \|/);
-    expect(md).toMatch(/\| `new-token` \| new-token is a RandomString[^\n]*\| new \|/);
+    expect(d.iam[0].breaks.map((b) => b.policy).sort()).toEqual([
+      "no-human-or-public-members",
+      "one-accessor-binding-per-secret",
+    ]);
   });
 });
 
-describe("in a throwaway repository made from this one", () => {
-  let repo: string;
-  const output: string[] = [];
-  let write: jest.SpyInstance;
-
-  /** Copies the project (as it is in this working tree, without tests and docs) and commits it as the base. */
-  beforeAll(() => {
-    repo = copyProject("pegasus-pr-").dir;
-    // The copy links node_modules; the repository ignores it.
-    fs.writeFileSync(path.join(repo, ".gitignore"), "node_modules\n");
-    const git = (...args: string[]) =>
-      execFileSync(
-        "git",
-        [
-          "-c",
-          "user.name=Reviewer",
-          "-c",
-          "user.email=reviewer@example.com",
-          "-c",
-          "commit.gpgsign=false",
-          ...args,
-        ],
-        { cwd: repo, stdio: "pipe" },
-      );
-    // Two commits: the program without its stack files (tag `pre-stacks`), then the stack files.
-    // Against `pre-stacks` the stacks are new, so their base costs no evaluation.
-    git("init", "-q", "-b", "main");
-    git("add", "-A", "--", ".", ":(exclude)Pulumi.*.yaml");
-    git("commit", "-qm", "program");
-    git("tag", "pre-stacks");
-    git("add", "-A");
-    git("commit", "-qm", "stacks");
+test("rotations and overlap windows come from the keepers in the stack config", () => {
+  const head = recorded(undefined, {
+    "pegasus-secrets:rotations": JSON.stringify({ JWT_SECRET: "2026-11-29.1" }),
+    "pegasus-secrets:previousKeepers": JSON.stringify({ JWT_SECRET: "initial" }),
   });
+  const d = diffStack("staging", ok(recorded()), ok(head));
+  expect(d.rotations).toEqual([{ variable: "JWT_SECRET", from: "initial", to: "2026-11-29.1" }]);
+  expect(d.overlaps).toEqual([
+    { variable: "JWT_SECRET", change: "opened", previousKeeper: "initial" },
+  ]);
+  expect(report(d)).toContain("previous value (`initial`) stays valid until finalize");
+});
 
-  afterAll(() => {
-    fs.rmSync(repo, { recursive: true, force: true });
+test("a base that does not evaluate lists every grant of the change as added; a head that does not evaluate fails", () => {
+  const d = diffStack(
+    "staging",
+    { status: "failed", reason: "Invalid secret catalog" },
+    ok(recorded()),
+  );
+  expect(d.compared).toBe(false);
+  expect(d.iam.every((c) => c.change === "added")).toBe(true);
+  expect(d.iam).toHaveLength(2);
+  expect(report(d)).toContain("⚠️ **The base could not be evaluated**");
+  const broken = diffStack("staging", ok(recorded()), {
+    status: "failed",
+    reason: "the catalog is invalid",
   });
-
-  beforeEach(() => {
-    output.length = 0;
-    write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
+  expect(broken.policy.evaluated).toBe(false);
+  const md = renderMarkdown({
+    base: { ref: "b", commit: null },
+    ruleChanges: [],
+    stacks: [broken],
+    passed: false,
   });
-  afterEach(() => write.mockRestore());
+  expect(md).toContain("**Result:** ❌ the check fails for `staging`.");
+  expect(md).toContain("❌ **This change does not evaluate**");
+});
 
-  /** Edits the JWT_SECRET entry's consumers in the working tree, as a PR would. */
-  const setJwtConsumers = (consumers: string) => {
-    const file = path.join(repo, "catalog", "index.ts");
-    const text = fs.readFileSync(file, "utf8");
-    const at = text.indexOf('name: "JWT_SECRET"');
-    const edited =
-      text.slice(0, at) +
-      text.slice(at).replace(/consumers: \[[^\]]*\]/, `consumers: ${consumers}`);
-    expect(edited).not.toBe(text);
-    fs.writeFileSync(file, edited);
+test("violations already on the base are told apart from new ones; every finding names its guide line", () => {
+  const bad = (name: string): RuleResource => ({
+    type: "random:index/randomString:RandomString",
+    name,
+    inputs: { length: 32 },
+  });
+  const base = recorded([...compliantStack(), bad("old-token")]);
+  const head = recorded([...compliantStack(), bad("old-token"), bad("new-token")]);
+  const md = report(diffStack("staging", ok(base), ok(head)));
+  expect(md).toMatch(
+    /\| `old-token` \| old-token is a RandomString[^\n]*\(guide: "DESIGN.md D1[^\n]*\| already on base \|/,
+  );
+  expect(md).toMatch(/\| `new-token` \| new-token is a RandomString[^\n]*\| new \|/);
+});
+
+test("a change to the rules is marked, file by file", () => {
+  const md = report(diffStack("staging", ok(recorded()), ok(recorded())), ["policy/matrix.ts"]);
+  expect(md).toContain(`🛡️ **This change ${CHANGES_THE_RULES}**`);
+  expect(md).toContain("- `policy/matrix.ts`");
+});
+
+test("overdue secrets are listed per stack, and an unknown rotation status says why", () => {
+  const d = diffStack("production", ok(recorded()), ok(recorded()), {
+    overdue: [
+      {
+        variable: "JWT_SECRET",
+        ageDays: 120,
+        periodDays: 90,
+        lastRotation: "2026-08-01T00:00:00Z",
+      },
+    ],
+    unrecorded: 2,
+  });
+  const md = report(d);
+  expect(md).toContain("| `JWT_SECRET` | 2026-08-01T00:00:00Z | 120 d | 90 d |");
+  expect(md).toContain("2 secret(s) have no recorded rotation");
+  const unknown = diffStack("staging", ok(recorded()), ok(recorded()), {
+    problem: "the catalog does not load",
+  });
+  expect(report(unknown)).toContain(
+    "**Overdue secrets:** unknown, the rotation status could not be computed (the catalog does not load).",
+  );
+});
+
+test("iamEntries reads every role on a secret and secret roles on a project, naming variable and consumer", () => {
+  const project: RuleResource = {
+    type: "gcp:projects/iAMMember:IAMMember",
+    name: "all-secrets",
+    inputs: {
+      project: GCP_PROJECT,
+      role: "roles/secretmanager.secretAccessor",
+      member: SA(API_EMAIL),
+    },
   };
-
-  test("a PR that adds the worker as a consumer of JWT_SECRET shows exactly that grant, and passes", async () => {
-    setJwtConsumers('["api", "worker"]');
-    const code = await main(
-      ["node", "pegasus-secrets", "access-diff", "--base", "main", "--stack", "staging"],
-      { projectDir: repo },
-    );
-    const md = output.join("");
-    expect(code).toBe(0);
-    expect(md).toContain("**Result:** ✅ no mandatory policy violation (9 policies).");
-    expect(md).toContain(
-      "**Access granted (roles/secretmanager.secretAccessor)**\n\n| Variable | Consumer | Identity | Secret ID |\n|---|---|---|---|\n| `JWT_SECRET` | worker | `serviceAccount:staging-worker@pegasus-staging.iam.gserviceaccount.com` | `staging-jwt-secret` |\n\n",
-    );
-    for (const absent of [
-      "Access revoked",
-      "Secrets added",
-      "Secrets removed",
-      "Rotations",
-      "No longer delivered",
-    ]) {
-      expect(md).not.toContain(absent);
-    }
-    // Deliveries (when platforms are configured) may add the worker's JWT_SECRET, and nothing else.
-    const delivered = [...md.matchAll(/^\| `([A-Z_]+)` \| (\w+) \| (render|fly|railway) \|/gm)].map(
-      (m) => [m[1], m[2]],
-    );
-    expect(delivered.every(([v, c]) => v === "JWT_SECRET" && c === "worker")).toBe(true);
-    expect(md).toContain("**Policy:** ✅ passes all 9 policies.");
-  }, 120_000);
-
-  test("a PR that routes a secret to mobile fails the check with the catalog's message, and the base is cleaned up", async () => {
-    setJwtConsumers('["api", "mobile"]');
-    const errors: string[] = [];
-    const err = jest
-      .spyOn(process.stderr, "write")
-      .mockImplementation((chunk: string | Uint8Array) => {
-        errors.push(String(chunk));
-        return true;
-      });
-    try {
-      // Through the CLI, as CI runs it: the Markdown on stdout, exit 1, the reason on stderr.
-      const diffCode = await main(
-        ["node", "pegasus-secrets", "access-diff", "--base", "pre-stacks", "--stack", "staging"],
-        { projectDir: repo },
-      );
-      const md = output.join("");
-      expect(diffCode).toBe(1);
-      expect(md).toContain("**Result:** ❌ the check fails for `staging`.");
-      expect(md).toContain("❌ **This change does not evaluate**");
-      expect(md).toContain(
-        "`catalog[JWT_SECRET].consumers`: a secret is routed to `mobile`; the guide forbids secrets in mobile bundles. Fix: remove `mobile` from its consumers, or make the value plain config if it is truly public.",
-      );
-      expect(errors.join("")).toBe(
-        'error: the access diff check fails for "staging": see the report above.\n',
-      );
-      errors.length = 0;
-      output.length = 0;
-
-      const code = await main(["node", "pegasus-secrets", "policy-check", "--stack", "staging"], {
-        projectDir: repo,
-      });
-      expect(code).toBe(1);
-      expect(output.join("")).toContain(
-        'Stack "staging": FAILED, the program does not evaluate, so no policy could run:',
-      );
-      expect(errors.join("")).toBe('error: policy check failed for "staging" (see above).\n');
-    } finally {
-      err.mockRestore();
-    }
-    // No base checkout of this repository is left behind (others' runs may have their own).
-    const ours = fs.readdirSync(os.tmpdir()).filter((f) => {
-      if (!f.startsWith("pegasus-base-")) return false;
-      try {
-        return fs.readlinkSync(path.join(os.tmpdir(), f, "node_modules")).startsWith(repo);
-      } catch {
-        return false;
-      }
-    });
-    expect(ours).toEqual([]);
-  }, 120_000);
-
-  test("a stack on neither side is a usage error naming the stacks of both sides; one on either side is compared", async () => {
-    const errors: string[] = [];
-    const err = jest
-      .spyOn(process.stderr, "write")
-      .mockImplementation((chunk: string | Uint8Array) => {
-        errors.push(String(chunk));
-        return true;
-      });
-    try {
-      // At `pre-stacks` there is no stack file: the stacks are the working tree's.
-      const code = await main(
-        ["node", "pegasus-secrets", "access-diff", "--base", "pre-stacks", "--stack", "prod"],
-        { projectDir: repo },
-      );
-      expect(code).toBe(2);
-      expect(errors.join("")).toBe(
-        'error: Unknown stack "prod": did you mean "production"? The stacks of this project (Pulumi.<stack>.yaml): staging, production.\n',
-      );
-      expect(output.join("")).toBe("");
-    } finally {
-      err.mockRestore();
-    }
-    await expect(
-      accessDiff({ projectDir: repo, base: "pre-stacks", stacks: ["staging", "qa"] }),
-    ).rejects.toThrow('Unknown stack "qa": did you mean "staging"?');
-  });
-
-  test("an unknown base ref is refused with the fix", async () => {
-    await expect(accessDiff({ projectDir: repo, base: "origin/no-such-branch" })).rejects.toThrow(
-      'The base revision "origin/no-such-branch" is not in this repository. Fetch it first (in CI: actions/checkout with `fetch-depth: 0`, or `git fetch origin no-such-branch`).',
-    );
-  });
+  const plan = recorded([...compliantStack(), project, secret("x"), version("x")]);
+  expect(iamEntries(plan).map((e) => [e.secretId, e.variable, e.consumer, e.role])).toEqual([
+    ["staging-jwt-secret", "JWT_SECRET", "api", "roles/secretmanager.secretAccessor"],
+    ["staging-openai-api-key-ci", "OPENAI_API_KEY", "ci", "roles/secretmanager.secretAccessor"],
+    [`(project ${GCP_PROJECT})`, null, "api", "roles/secretmanager.secretAccessor"],
+  ]);
+  expect(iamChanges([], iamEntries(plan), [])).toHaveLength(3);
 });

@@ -29,11 +29,29 @@ test("the CLI exits 1 on findings, 0 on none, and refuses a folder with no manif
         "--json",
       ]),
     ).toBe(1);
-    const json = JSON.parse(out[1]) as { findings: unknown[] };
-    expect(json.findings).toHaveLength(19);
+    const json = JSON.parse(out[1]) as { findings: { file: string }[] };
+    expect(json.findings).toHaveLength(33);
+    // --exclude leaves paths out, as the PR workflow leaves out the examples of refused files.
+    expect(
+      await main([
+        "node",
+        "pegasus-secrets",
+        "lint-manifests",
+        EXAMPLES,
+        "--exclude",
+        "bad",
+        "--json",
+      ]),
+    ).toBe(0);
     expect(await main(["node", "pegasus-secrets", "lint-manifests", empty])).toBe(1);
+    // A path that is not a folder is a usage error.
+    const missing = `${empty}-missing`;
+    expect(await main(["node", "pegasus-secrets", "lint-manifests", missing])).toBe(2);
     expect(err.join("")).toContain(
-      `error: No deploy manifest in ${empty}: looked for render.yaml, railway.toml, railway.worker.toml, fly.toml, cloudbuild.yaml.`,
+      `error: ${missing} is not a folder. Pass the repository (or folder) to lint.`,
+    );
+    expect(err.join("")).toContain(
+      `error: No deploy manifest, Dockerfile, compose file, mobile app config, env file or workflow in ${empty}`,
     );
   } finally {
     o.mockRestore();

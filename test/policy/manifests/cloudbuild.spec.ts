@@ -11,14 +11,16 @@ const rows = (file: string, dir = "bad") =>
     f.rule,
   ]);
 
-test("the bad example: a secret in env, an undeclared secretEnv, no service account, the wrong secret, one not granted to CI, inline KMS", () => {
+test("the bad example: a secret in env, an undeclared secretEnv, a tests-only key in a deploy step, no service account, the wrong secret, one not granted to CI, inline KMS", () => {
   expect(rows("cloudbuild.yaml")).toEqual([
     [8, "JWT_SECRET", "cloudbuild-env-literal"],
     [9, "STRIPE_KEY", "cloudbuild-undeclared-secret"],
-    [10, "serviceAccount", "cloudbuild-no-service-account"],
-    [13, "OPENAI_API_KEY", "cloudbuild-wrong-secret"],
-    [15, "SIGNED_URL_KEY", "cloudbuild-not-granted-to-ci"],
-    [16, "availableSecrets.inline", "cloudbuild-not-secret-manager"],
+    [14, "OPENAI_API_KEY", "ci-tests-only"],
+    [15, "serviceAccount", "cloudbuild-no-service-account"],
+    [18, "OPENAI_API_KEY", "cloudbuild-wrong-secret"],
+    [20, "SIGNED_URL_KEY", "cloudbuild-not-granted-to-ci"],
+    [21, "availableSecrets.inline", "cloudbuild-not-secret-manager"],
+    [24, "WEBHOOK_SHARED_SECRET", "secret-assignment"],
   ]);
   expect(rows("cloudbuild.yaml", "good")).toEqual([]);
 });

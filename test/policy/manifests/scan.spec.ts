@@ -33,7 +33,7 @@ describe("credential-shaped literals, in any file and any place, comments includ
     const found = lintManifest(file, text).filter((f) => f.rule === "secret-literal");
     expect(found).toHaveLength(1);
     expect(found[0].message).toBe(
-      `holds what looks like ${what}. No secret value belongs in a deploy manifest (guide, baseline rule 1).`,
+      `holds what looks like ${what}. No secret value belongs in a committed file (guide, baseline rule 1).`,
     );
     expect(JSON.stringify(found)).not.toMatch(/[0-9a-f]{32}/);
   });

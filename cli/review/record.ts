@@ -1,0 +1,213 @@
+/**
+ * The gate's recorder: runs a revision's program offline under Pulumi's runtime mocks and records
+ * what it declares, for the rules of *this* CLI to judge. On a pull request the CLI that runs is the
+ * base commit's (docs/review.md), so the head's program is recorded by the base's recorder: a change
+ * to the recorder cannot hide a resource from the change that makes it.
+ *
+ * It takes nothing from the revision but its program and its data (stack files, catalog rows,
+ * `.env.example`): resources come from the registrations the mocks receive, whatever the program's
+ * own plan engine would print. Every value a secret source produces is tainted (./trace.ts), so the
+ * plan says where each stored or delivered secret value came from; no value is ever recorded.
+ *
+ * Recordings run in a process of their own (./recorderProcess.ts), with this CLI's code and the
+ * revision's program; the revision's node_modules must be the same installation (a link), so both
+ * share one SDK.
+ */
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import type { OfflineFacts } from "../../policy/rules";
+import {
+  catalogRows,
+  localEnv,
+  ModelSecret,
+  recordingConfig,
+  revisionModel,
+  visibleConfig,
+} from "./recordInputs";
+import { Tracer } from "./trace";
+
+// `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped SDK internal
+const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** The recorded plan of one stack: what the rules judge and the access diff compares. */
+export interface RecordedPlan {
+  stack: string;
+  /** The stack's config as the program received it, secret values `[secret]`. */
+  config: Record<string, string>;
+  resources: {
+    type: string;
+    name: string;
+    parent: string | null;
+    inputs: Record<string, unknown>;
+    protect: boolean;
+  }[];
+  outputs: Record<string, unknown>;
+  offline: OfflineFacts;
+  /** The revision's own model of its secrets (for the rotation status), or why it failed. */
+  model: { secrets: ModelSecret[] } | { problem: string };
+}
+
+/** How recording one stack of one revision went. */
+export type RecordOutcome =
+  | { status: "ok"; plan: RecordedPlan }
+  | { status: "absent" }
+  | { status: "failed"; reason: string };
+
+class RecordingMonitor extends MockMonitor {
+  readonly parents = new Map<string, string>();
+  readonly urnNames = new Map<string, string>();
+  readonly protect = new Set<string>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceRequest, untyped in the SDK
+  async registerResource(req: any, callback: (err: unknown, resp?: any) => void) {
+    const key = `${req.getType()}::${req.getName()}`;
+    if (req.getParent()) this.parents.set(key, req.getParent());
+    if (req.getProtect() === true) this.protect.add(key);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceResponse
+    return super.registerResource(req, (err: unknown, resp: any) => {
+      if (resp) this.urnNames.set(resp.getUrn(), req.getName());
+      callback(err, resp);
+    });
+  }
+}
+
+/** Outputs the real providers compute; every secret one from a tainted generator. */
+function computed(
+  type: string,
+  inputs: Record<string, unknown>,
+  project: string,
+  gen: () => string,
+) {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword":
+      return { result: gen(), bcryptHash: gen() };
+    case "gcp:serviceaccount/account:Account": {
+      const email = `${inputs.accountId}@${inputs.project ?? project}.iam.gserviceaccount.com`;
+      return { email, member: `serviceAccount:${email}` };
+    }
+    case "gcp:secretmanager/secret:Secret":
+      return { name: `projects/${inputs.project ?? project}/secrets/${inputs.secretId}` };
+    case "gcp:secretmanager/secretVersion:SecretVersion":
+      return { name: `${String(inputs.secret)}/versions/1`, version: "1" };
+    case "gcp:pubsub/topic:Topic":
+      return { id: `projects/${inputs.project ?? project}/topics/${inputs.name}` };
+    case "gcp:projects/serviceIdentity:ServiceIdentity":
+      return { email: "service-000000000000@gcp-sa-secretmanager.iam.gserviceaccount.com" };
+    case "gcp:storage/hmacKey:HmacKey":
+      return { accessId: gen(), secret: gen() };
+    default:
+      return {};
+  }
+}
+
+/** Resolves Outputs in stack exports, keeping secret ones wrapped so the tracer redacts them. */
+async function resolveAll(v: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(v)) {
+    const o = v as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };
+    const secret = await o.isSecret;
+    const inner = await resolveAll(await o.promise());
+    return secret ? { [specialSigKey]: specialSecretSig, value: inner } : inner;
+  }
+  if (v instanceof Promise) return resolveAll(await v);
+  if (Array.isArray(v)) return Promise.all(v.map(resolveAll));
+  if (v && typeof v === "object" && !(v instanceof pulumi.Resource)) {
+    const entries = await Promise.all(
+      Object.entries(v).map(async ([k, x]) => [k, await resolveAll(x)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return v;
+}
+
+/**
+ * Forgets the revision's own modules (not its node_modules), so the next stack runs its program
+ * afresh in the same process: loading the SDK and the providers once is most of a recording's cost.
+ */
+function forgetProgram(projectDir: string): void {
+  const root = fs.realpathSync(projectDir) + path.sep;
+  for (const k of Object.keys(require.cache)) {
+    if (k.startsWith(root) && !k.includes(`${path.sep}node_modules${path.sep}`))
+      delete require.cache[k];
+  }
+}
+
+/** Records one stack of the revision in `projectDir`, in this process (the child's entry calls it). */
+export async function recordStack(projectDir: string, stack: string): Promise<RecordedPlan> {
+  forgetProgram(projectDir);
+  const taint = `taint${randomBytes(12).toString("hex")}`;
+  let n = 0;
+  const gen = () => `${taint}-${++n}`;
+  const config = recordingConfig(projectDir, stack, taint);
+  const gcpProject = config.values["gcp:project"] ?? "unset-project";
+  const tracer = new Tracer(taint);
+  const seen: pulumi.runtime.MockResourceArgs[] = [];
+  const monitor: RecordingMonitor = new RecordingMonitor({
+    newResource: (a) => {
+      seen.push(a);
+      const outs = computed(a.type, a.inputs, gcpProject, gen) as Record<string, unknown>;
+      const { id, ...rest } = outs;
+      return { id: (id as string) ?? `${a.name}-id`, state: { ...a.inputs, ...rest } };
+    },
+    call: (a) => {
+      if (a.token === "gcp:redis/getInstance:getInstance") {
+        return { ...a.inputs, authString: gen(), host: "10.0.0.4", port: 6378 };
+      }
+      throw new Error(`The gate's recorder has no mock for the data source ${a.token}.`);
+    },
+  });
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  pulumi.runtime.setMockOptions(monitor, config.project, stack, false);
+
+  let failure: unknown;
+  let exports: Record<string, unknown> = {};
+  await pulumi.runtime
+    .runInPulumiStack(async () => {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the revision's program, by path
+        exports = require(path.join(projectDir, "index.ts")) as Record<string, unknown>;
+        return exports;
+      } catch (e) {
+        failure = e;
+        return undefined;
+      }
+    })
+    .catch((e) => {
+      failure ??= e;
+      return undefined;
+    });
+  await sdkSettings.waitForRPCs();
+  if (failure) throw failure;
+
+  const resources = seen
+    .filter((a) => a.type !== "pulumi:pulumi:Stack")
+    .map((a) => {
+      const key = `${a.type}::${a.name}`;
+      const parentUrn = monitor.parents.get(key);
+      const parent = parentUrn ? (monitor.urnNames.get(parentUrn) ?? null) : null;
+      return {
+        type: a.type,
+        name: a.name,
+        parent: parent && parent !== `${config.project}-${stack}` ? parent : null,
+        inputs: tracer.resource(a.type, a.name, (a.inputs ?? {}) as Record<string, unknown>),
+        protect: monitor.protect.has(key),
+      };
+    });
+  const outputs = tracer.outputs((await resolveAll(exports)) as Record<string, unknown>);
+  return {
+    stack,
+    config: visibleConfig(config),
+    resources,
+    outputs,
+    offline: {
+      provenance: tracer.provenance,
+      leaks: tracer.leaks,
+      catalog: catalogRows(projectDir),
+      localEnv: localEnv(projectDir),
+    },
+    model: revisionModel(projectDir, stack, config),
+  };
+}
