@@ -107,7 +107,7 @@ function overdueOf(projectDir: string, o: RecordOutcome, now: Date): StackDiff["
           periodDays: r.periodDays,
           lastRotation: r.lastRotation ?? "?",
         })),
-      unrecorded: rows.filter((r) => r.status === "unknown").length,
+      unrecorded: rows.filter((r) => r.status === "unrecorded").length,
     };
   } catch (e) {
     return { problem: (e as Error).message.split("\n")[0] };

@@ -1,7 +1,9 @@
 // Time-boxed emergency access, end to end: grant-access -> the plan (a conditional binding of one
 // person on one secret, in the access rows the access diff compares) -> the expiry warning ->
 // revoke-access, and lift-freeze removing an incident's grants; then each refusal.
-import { evaluate, planJson } from "../../../cli/plan";
+import { evaluate, Evaluation, planJson } from "../../../cli/plan";
+import { diffStack } from "../../../cli/review/accessDiff";
+import { recorded, ok as recordedOk } from "../review/plans";
 import { runProgram } from "../../../stacks";
 import { advance, cli, logEntries, ok, refusal, TempProject, tempProject } from "./helpers";
 
@@ -106,7 +108,31 @@ describe("emergency access", () => {
     );
     expect(logEntries(p).pop()).toMatchObject({ action: "revoke-access", expired: true });
     expect(p.read("Pulumi.staging.yaml")).not.toContain("emergencyAccess:\n    -");
-    const after = planJson(await evaluateStaging(), { now: p.clock.now });
+    const revokedEv = await evaluateStaging();
+    const after = planJson(revokedEv, { now: p.clock.now });
+    // The access diff of the pull request that grants it, and of the one that revokes it.
+    const rec = (ev: Evaluation) =>
+      recordedOk(
+        recorded(
+          ev.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+          ev.files.values,
+        ),
+      );
+    const granting = diffStack("staging", rec(revokedEv), rec(granted));
+    expect(granting.emergency).toEqual([
+      {
+        change: "added",
+        member,
+        secretId: "staging-database-url-worker",
+        variable: "DATABASE_URL",
+        incident: "INC-9",
+        expiresAt: "2026-11-29T05:00:00Z",
+      },
+    ]);
+    expect(granting.policy.violations).toEqual([]);
+    expect(
+      diffStack("staging", rec(granted), rec(revokedEv)).emergency.map((g) => g.change),
+    ).toEqual(["removed"]);
     expect(after.emergencyGrants).toEqual([]);
     expect(after.access.filter((a) => a.member === member)).toEqual([]);
   }, 30_000);
