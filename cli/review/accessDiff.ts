@@ -6,7 +6,7 @@
  */
 import { Violation } from "../../policy/rules";
 import { checkoutRevision, limited, PlanOutcome, RevisionPlan, runPlan } from "../plan";
-import { stacksIn, UsageError, unknownStackMessage } from "../shared/stacks";
+import { stacksIn, unknownStack } from "../shared/stacks";
 import {
   managesAuditConfig,
   passes,
@@ -188,7 +188,7 @@ export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffRep
   try {
     const known = stacksIn(opts.projectDir, base.projectDir);
     for (const s of opts.stacks ?? []) {
-      if (!known.includes(s)) throw new UsageError(unknownStackMessage(s, known));
+      if (!known.includes(s)) throw unknownStack(s, known);
     }
     const stacks = opts.stacks ?? known;
     if (stacks.length === 0) {

@@ -130,10 +130,4 @@ describe("plan, in process", () => {
       'Invalid configuration for stack "staging":\n  - `gcp:project`: "Not_A_Project" is not valid: expected 6 to 30 characters: lower-case letters, digits and hyphens, starting with a letter. Fix: pulumi config set gcp:project my-gcp-project --stack staging\n',
     );
   });
-
-  it("requires --stack", async () => {
-    const r = await cli(["plan"], tmp);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error: required option '-s, --stack <name>' not specified");
-  });
 });

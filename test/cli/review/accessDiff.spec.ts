@@ -379,7 +379,7 @@ describe("in a throwaway repository made from this one", () => {
       );
       expect(code).toBe(2);
       expect(errors.join("")).toBe(
-        'error: Unknown stack "prod": did you mean "production"? The stacks of this project (Pulumi.<stack>.yaml): staging, production.\n',
+        'error: unknown stack "prod". The stacks of this project (one Pulumi.<stack>.yaml each): staging, production. Did you mean production?\nFix: npx pegasus-secrets access-diff --base pre-stacks --stack production\n',
       );
       expect(output.join("")).toBe("");
     } finally {
@@ -387,7 +387,9 @@ describe("in a throwaway repository made from this one", () => {
     }
     await expect(
       accessDiff({ projectDir: repo, base: "pre-stacks", stacks: ["staging", "qa"] }),
-    ).rejects.toThrow('Unknown stack "qa": did you mean "staging"?');
+    ).rejects.toThrow(
+      'unknown stack "qa". The stacks of this project (one Pulumi.<stack>.yaml each): staging, production.\nFix: use --stack staging or --stack production; a new stack needs its own file first (pulumi stack init qa).',
+    );
   });
 
   test("an unknown base ref is refused with the fix", async () => {
