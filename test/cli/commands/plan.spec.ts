@@ -1,6 +1,7 @@
-// The `plan` command behind the package's bin, run as a child process in a copy of the project with
-// the fixture stacks: the JSON through a slow pipe, and every refusal of a stack file it cannot read
-// (exit 2, file, line, column and the fix).
+// The `plan` command behind the package's bin and its npm script, run as a child process in a copy
+// of the project with the fixture stacks: the summary's order (what stands before a real pulumi up
+// first, a short summary last), its width and colour, the JSON through a slow pipe, and every
+// refusal of a stack file it cannot read (exit 2, file, line, column and the fix).
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -75,6 +76,75 @@ test("prints the whole JSON plan of production through the package's bin into a 
       `AWS_SECRET_ACCESS_KEY in production was last rotated 100 days ago (${ts}), past its 90-day limit: npx pegasus-secrets rotate AWS_SECRET_ACCESS_KEY --stack staging --operator <you>, then production.`,
     );
     expect(plan.warnings[2]).toMatch(/^6 production secret\(s\) have no recorded rotation \(/);
+  } finally {
+    project.cleanup();
+  }
+}, 60_000);
+
+test("npm run plan -- --stack staging starts with what stands before a real pulumi up and ends with a summary, 100 columns wide and without colour in a pipe", async () => {
+  const project = copyProject("pegasus-plan-text-");
+  try {
+    // Two placeholders and one external value set, in the copy: the block lists exactly what is left.
+    const file = path.join(project.dir, "Pulumi.staging.yaml");
+    const text = fs
+      .readFileSync(file, "utf8")
+      .replace(/ownerId: \S+/, "ownerId: tea-examplestaging0")
+      .replace(/PUBLIC_API_URL: \S+/, "PUBLIC_API_URL: https://api.staging.pegasus.example")
+      .replace(
+        /^config:\n/m,
+        `config:\n  pegasus-secrets:redisUrl:\n    secure: v1:${"A".repeat(24)}\n`,
+      );
+    fs.writeFileSync(file, text);
+    const { stdout, stderr } = await run(
+      "npm",
+      ["run", "--silent", "plan", "--", "--stack", "staging"],
+      {
+        cwd: project.dir,
+        env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined },
+        maxBuffer: 16 << 20,
+      },
+    );
+    expect(stderr).toBe("");
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(
+      'Offline plan of stack "staging" (GCP project pegasus-staging): 120 resources, values shown as',
+    );
+    const block = stdout.slice(
+      stdout.indexOf("\nBefore a real pulumi up\n"),
+      stdout.indexOf("\nSecrets ("),
+    );
+    expect(lines[3]).toBe("Before a real pulumi up");
+    expect(block).toBe(
+      [
+        "",
+        "Before a real pulumi up",
+        "  Replace 2 placeholders (example values from the repository; a real pulumi up refuses them):",
+        '    targets.render.ownerId: "tea-examplestaging0" is a placeholder Render workspace ID',
+        "      pulumi config set --path 'targets.render.ownerId' tea-<your workspace ID> --stack staging",
+        '    plain.PUBLIC_API_URL: "https://api.staging.pegasus.example" is a placeholder URL',
+        "      pulumi config set --path 'plain.PUBLIC_API_URL' https://<your host> --stack staging",
+        "  Set 4 external values, encrypted: pulumi up refuses to run until each is set.",
+        "    pulumi config set --secret openaiApiKeyApi --stack staging   (OPENAI_API_KEY for api)",
+        "    pulumi config set --secret openaiApiKeyWorker --stack staging   (OPENAI_API_KEY for worker)",
+        "    pulumi config set --secret openaiApiKeyCi --stack staging   (OPENAI_API_KEY for ci)",
+        "    pulumi config set --secret webhookSharedSecret --stack staging   (WEBHOOK_SHARED_SECRET)",
+        "  Export 3 platform tokens in the environment of pulumi up (never in config; docs/platforms.md):",
+        "    RENDER_API_KEY (Render), FLY_API_TOKEN (Fly.io), RAILWAY_API_TOKEN (Railway)",
+        "  Then: npx pegasus-secrets doctor --stack staging checks all of this, and your Pulumi CLI, login",
+        "    and credentials.",
+        "",
+      ].join("\n"),
+    );
+    expect(lines.slice(-3)).toEqual([
+      "Summary: 14 secrets, 16 access grants, 6 platform deliveries (render, fly, railway), 0 warnings.",
+      "Before a real pulumi up: replace 2 placeholders, set 4 external values, export 3 platform tokens",
+      "  (listed at the top); then npx pegasus-secrets doctor --stack staging.",
+    ]);
+    // An example ID is never shown as if it were real.
+    expect(stdout).toContain("(workspace tea-examplestaging0 [placeholder])");
+    expect(stdout).not.toContain("Resources by type");
+    expect(lines.filter((l) => l.length > 100)).toEqual([]);
+    expect(stdout).not.toContain("\u001b[");
   } finally {
     project.cleanup();
   }
