@@ -6,8 +6,8 @@ import * as path from "path";
 import { CATALOG } from "../../../catalog";
 import { main } from "../../../cli/main";
 import { EXAMPLE_COMMAND, renderExample } from "../../../cli/local/envFiles";
+import { PROJECT_DIR } from "../../helpers";
 
-const PROJECT_DIR = path.resolve(__dirname, "../../..");
 const git = (...args: string[]) =>
   spawnSync("git", args, { cwd: PROJECT_DIR, encoding: "utf8", timeout: 10_000 });
 
