@@ -19,10 +19,12 @@ import * as breakGlass from "./commands/breakGlass";
 import * as freeze from "./commands/freeze";
 import * as evidence from "./commands/evidence";
 import * as opsLog from "./commands/opsLog";
+import * as doctor from "./commands/doctor";
 
 /** Every command module registers itself here; each one only wires its options to a feature. */
 const COMMANDS: { register(program: Command, ctx: CliContext): void }[] = [
   plan,
+  doctor,
   envLocal,
   policyCheck,
   accessDiff,
