@@ -56,7 +56,8 @@ export function projectCopy(
     .split("\n")
     .filter((f) => f && !(stacks === "fixtures" && /^Pulumi\..+\.yaml$/.test(f)));
   for (const f of files) {
-    if (!fs.existsSync(path.join(REPO, f))) continue; // deleted in the working tree
+    // Regular files only: not one deleted in the working tree, nor a linked node_modules (a copy's).
+    if (!fs.existsSync(path.join(REPO, f)) || !fs.lstatSync(path.join(REPO, f)).isFile()) continue;
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.copyFileSync(path.join(REPO, f), path.join(dir, f));
   }

@@ -36,7 +36,7 @@ export const planStack = (
   evaluate({
     projectDir: FIXTURE_DIR,
     stack,
-    program: () => runProgram({ now: FIXED_NOW }),
+    program: () => runProgram({ now: FIXED_NOW, stackFilesDir: FIXTURE_DIR }),
     ...opts,
   });
 
@@ -52,7 +52,7 @@ export const registerStack = (
   runUnderMocks({
     projectDir: FIXTURE_DIR,
     stack,
-    program: () => runProgram({ now: FIXED_NOW }),
+    program: () => runProgram({ now: FIXED_NOW, stackFilesDir: FIXTURE_DIR }),
     ...opts,
   });
 

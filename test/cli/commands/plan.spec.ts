@@ -9,7 +9,8 @@ import * as path from "path";
 import { promisify } from "util";
 import { main } from "../../../cli/main";
 import { OpsContext } from "../../../cli/runbook/context";
-import { copyProject, PROJECT_DIR, runCli } from "../../helpers";
+import { fixtureProject } from "../../fixtures";
+import { copyProject, runCli } from "../../helpers";
 
 const run = promisify(execFile);
 const DAY_MS = 86_400_000;
@@ -294,9 +295,9 @@ describe("a stack or project file the plan cannot read: exit 2, where, and the f
 
 describe("plan, in process", () => {
   it("exits 2 with the validation error when the stack's config is invalid", async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-plan-"));
+    const fixture = fixtureProject();
+    const tmp = fixture.dir;
     try {
-      fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(tmp, "Pulumi.yaml"));
       fs.writeFileSync(
         path.join(tmp, "Pulumi.staging.yaml"),
         [
@@ -327,7 +328,7 @@ describe("plan, in process", () => {
         'Invalid configuration for stack "staging":\n  - `gcp:project`: "Not_A_Project" is not valid: expected 6 to 30 characters: lower-case letters, digits and hyphens, starting with a letter. Fix: pulumi config set gcp:project my-gcp-project --stack staging\n',
       );
     } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
+      fixture.cleanup();
     }
   });
 });

@@ -15,7 +15,7 @@ import { FIXTURE_DIR } from "../../fixtures";
 import { copyProject, runCli } from "../../helpers";
 
 /** The fixture project: `--stack staging` reads its staging stack, never the committed one. */
-const PROJECT_DIR = FIXTURE_DIR;
+const PROJECT = FIXTURE_DIR;
 const rand = () => randomBytes(12).toString("hex");
 const tmpDirs: string[] = [];
 const tmp = () => {
@@ -32,7 +32,7 @@ async function run(...args: string[]) {
   const o = jest.spyOn(process.stdout, "write").mockImplementation((c) => !!out.push(String(c)));
   const e = jest.spyOn(process.stderr, "write").mockImplementation((c) => !!err.push(String(c)));
   try {
-    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: PROJECT_DIR });
+    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: PROJECT });
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     o.mockRestore();

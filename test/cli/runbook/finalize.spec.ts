@@ -88,9 +88,9 @@ describe("finalize", () => {
       revokedKeeper: "initial",
       secretIds: ["staging-jwt-secret"],
       platformVariables: [
-        "JWT_SECRET_PREVIOUS on Render env group pegasus-staging-api (workspace tea-examplestaging0) linked to srv-examplestagingapi0",
+        "JWT_SECRET_PREVIOUS on Render env group pegasus-staging-api (workspace tea-c0ffeestaging0k) linked to srv-stagingapik7q2",
         "JWT_SECRET_PREVIOUS on Fly.io app pegasus-staging-api (app secrets)",
-        "JWT_SECRET_PREVIOUS on Railway service 00000000-0000-4000-8001-0000000000a0 (project 00000000-0000-4000-8001-000000000000, environment 00000000-0000-4000-8001-000000000001; service variables)",
+        "JWT_SECRET_PREVIOUS on Railway service 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c10a0 (project 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c1000, environment 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c1001; service variables)",
       ],
       reason: "verified",
     });

@@ -1,10 +1,10 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { main } from "../../../cli/main";
 import { Executor, OpsContext } from "../../../cli/runbook/context";
+import { fixtureProject } from "../../fixtures";
 import { PROJECT_DIR } from "../../helpers";
 
 /** A throwaway copy of the project's config files: the runbook commands edit and log in it. */
@@ -23,16 +23,11 @@ export interface TempProject {
   cleanup(): void;
 }
 
-const COPIED = [
-  "Pulumi.yaml",
-  "Pulumi.staging.yaml",
-  "Pulumi.production.yaml",
-  ".gitignore",
-  ".env.example",
-];
+const COPIED = ["Pulumi.yaml", ".gitignore", ".env.example"];
 
 export function tempProject(start = "2026-11-29T03:00:00Z"): TempProject {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-runbook-"));
+  // The stack files are the tests' own fixtures, never the committed ones (test/fixtures.ts).
+  const dir = fixtureProject().dir;
   for (const f of COPIED) {
     if (fs.existsSync(path.join(PROJECT_DIR, f)))
       fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));

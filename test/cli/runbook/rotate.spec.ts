@@ -65,7 +65,7 @@ describe("rotate", () => {
     expect(file).toContain(
       '  pegasus-secrets:rotations:\n    JWT_SECRET: "2026-11-29.1"\n  pegasus-secrets:previousKeepers:\n    JWT_SECRET: "initial"\n',
     );
-    expect(file).toContain("# Staging: rotations land here first");
+    expect(file).toContain("# Test fixture: a staging stack with every platform target configured");
     const [e] = logEntries(p);
     expect(e).toEqual({
       action: "rotate",
@@ -85,9 +85,9 @@ describe("rotate", () => {
         identities: ["staging-api@pegasus-staging.iam.gserviceaccount.com"],
         secretIds: ["staging-jwt-secret"],
         targets: [
-          "Render env group pegasus-staging-api (workspace tea-examplestaging0) linked to srv-examplestagingapi0",
+          "Render env group pegasus-staging-api (workspace tea-c0ffeestaging0k) linked to srv-stagingapik7q2",
           "Fly.io app pegasus-staging-api (app secrets)",
-          "Railway service 00000000-0000-4000-8001-0000000000a0 (project 00000000-0000-4000-8001-000000000000, environment 00000000-0000-4000-8001-000000000001; service variables)",
+          "Railway service 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c10a0 (project 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c1000, environment 7d9c6a2e-41b0-4c3e-9f11-5a8e3b2c1001; service variables)",
         ],
       },
       reason: "scheduled",

@@ -20,7 +20,7 @@ beforeAll(async () => {
     production = await evaluate({
       projectDir: base.dir,
       stack: "production",
-      program: () => runProgram({ now: base.clock.now }),
+      program: () => runProgram({ now: base.clock.now, stackFilesDir: base.dir }),
     });
   } finally {
     base.cleanup();
@@ -182,7 +182,7 @@ describe("evidence: the guide's three proof lines", () => {
       "Data Access audit logging ADMIN_READ, DATA_READ, DATA_WRITE, no exempted members.",
     );
     expect(text).toContain(
-      "- Render: Render env group pegasus-production-api (workspace tea-exampleproduction0) linked to srv-exampleproductionapi0: ",
+      "- Render: Render env group pegasus-production-api (workspace tea-c0ffeeproduction0k) linked to srv-productionapik7q2: ",
     );
     expect(text).toContain(
       "- Local development: .env files are gitignored (.env, .env.*, !.env.example); .env.example lists",
@@ -308,7 +308,7 @@ describe("the production plan", () => {
     const check = byName("pulumi-nodejs:dynamic/pegasus:ReadinessCheck", "api-readiness");
     expect(check.inputs).toMatchObject({
       service: "api",
-      url: "https://api.pegasus.example/health/ready",
+      url: "https://api.pegasus-test.dev/health/ready",
       timeoutMs: 600000,
       intervalMs: 10000,
       requestTimeoutMs: 10000,
