@@ -156,13 +156,36 @@ describe("platform credential shapes the recommended preset does not know", () =
 
 describe("README", () => {
   const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  const section = (title: string) => {
+    const start = readme.indexOf(`\n${title}\n`);
+    expect(start).toBeGreaterThan(-1);
+    const next = readme.slice(start + title.length + 2).search(/\n#{2,3} /);
+    return readme.slice(start, next === -1 ? undefined : start + title.length + 2 + next);
+  };
   it("opens with the two set-up commands, plan of staging and the tests", () => {
-    const block = readme.slice(readme.indexOf("## Set up"), readme.indexOf("## Real use"));
+    const block = section("## Set up (fresh clone)");
     expect(block).toContain("npm ci && npx pegasus-secrets plan --stack staging");
     expect(block).toContain("npm ci && npm test");
     expect(fs.readFileSync(path.join(PROJECT_DIR, ".ci/run"), "utf8")).toMatch(
       /npm ci[^\n]*\nnpm test\n/,
     );
+  });
+  it("documents the exit codes once: 0 ok, 1 a check failed, 2 bad input or usage", () => {
+    expect(readme.split("### Exit codes").length).toBe(2);
+    const block = section("### Exit codes");
+    for (const [code, meaning] of [
+      ["0", "did what was asked"],
+      ["1", "a check failed"],
+      ["2", "for bad input\nor usage"],
+    ])
+      expect(block).toContain(
+        `**${code}** ${code === "0" ? "when it " : code === "1" ? "when " : ""}${meaning}`,
+      );
+  });
+  it("has a first-deploy checklist that starts with doctor", () => {
+    const block = section("## First deploy: checklist");
+    const firstCommand = /```sh\n([^\n]*)/.exec(block)?.[1];
+    expect(firstCommand).toMatch(/^npx pegasus-secrets doctor --stack staging /);
   });
   it("documents every config key in its reference table", () => {
     for (const key of Object.keys(CONFIG_KEYS)) expect(readme).toContain(`\`${key}\``);
