@@ -3,7 +3,6 @@
 import * as path from "path";
 import { PROJECT_DIR } from "../helpers";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node script, loaded as one
 const bench = require(path.join(PROJECT_DIR, "scripts", "bench-plan.js")) as {
   header(): string;
   row(label: string, m: object, base?: object): string;
