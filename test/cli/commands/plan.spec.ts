@@ -187,18 +187,6 @@ describe("a stack or project file the plan cannot read: exit 2, where, and the f
         ),
     ],
     [
-      "a key indented by one space",
-      "Pulumi.staging.yaml",
-      (s) => s.replace("  gcp:region: europe-west1\n", " gcp:region: europe-west1\n"),
-      (s) =>
-        unreadable(
-          "Pulumi.staging.yaml",
-          `Pulumi.staging.yaml:${lineOf(s, "gcp:region")}:1`,
-          "is not valid YAML: All mapping items must start at the same column.",
-          "start this key in the same column as the keys beside it (two spaces per level).",
-        ),
-    ],
-    [
       "a YAML error in Pulumi.yaml",
       "Pulumi.yaml",
       (s) => s.replace(/^name: pegasus-secrets$/m, "name: @pegasus-secrets"),

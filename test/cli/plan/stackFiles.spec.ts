@@ -99,6 +99,18 @@ describe("readStackConfig", () => {
     );
   });
 
+  it("refuses a key indented by one space, naming its line and what to change", () => {
+    const text = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(
+      file,
+      text.replace("  gcp:region: europe-west1\n", " gcp:region: europe-west1\n"),
+    );
+    const line = text.split("\n").findIndex((l) => l.includes("gcp:region")) + 1;
+    expect(() => readStackConfig(f.dir, "staging")).toThrow(
+      `Pulumi.staging.yaml cannot be read as settings:\n  - \`Pulumi.staging.yaml:${line}:1\`: is not valid YAML: All mapping items must start at the same column. Fix: start this key in the same column as the keys beside it (two spaces per level).`,
+    );
+  });
+
   it("never shows the line of a YAML error: it may hold a value pasted by mistake", () => {
     const pasted = `redis://default:${ciphertext()}@cache`;
     fs.writeFileSync(file, `config:\n  pegasus-secrets:redisUrl: "${pasted}\n`);

@@ -1,6 +1,6 @@
 // Text for a terminal: wrapping to its width, and colour only on a terminal without NO_COLOR.
 import { randomBytes } from "crypto";
-import { planJson, planText } from "../../../cli/plan";
+import { Plan, planJson, planText } from "../../../cli/plan";
 import {
   DEFAULT_WIDTH,
   terminalWidth,
@@ -84,8 +84,12 @@ describe("terminalWidth and useColour", () => {
 });
 
 describe("the plan text on a terminal", () => {
-  it("is styled only when asked, and wraps to the width it is given", async () => {
-    const plan = planJson(await planStack("staging"));
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = planJson(await planStack("staging"));
+  });
+
+  it("is styled only when asked, and wraps to the width it is given", () => {
     const plain = planText(plan, { width: 60 });
     expect(plain).not.toContain(`${ESC}[`);
     expect(plain.split("\n").filter((l) => l.length > 60)).toEqual([]);
@@ -97,8 +101,7 @@ describe("the plan text on a terminal", () => {
     expect(planText(plan).split("\n").length).toBeLessThan(plain.split("\n").length);
   });
 
-  it("counts resources by type only with --verbose", async () => {
-    const plan = planJson(await planStack("staging"));
+  it("counts resources by type only with --verbose", () => {
     expect(planText(plan)).not.toContain("Resources by type");
     expect(planText(plan, { verbose: true })).toMatch(
       /\nResources by type\n( {2}\d+ +\S+\n)* {2}14 {2}gcp:secretmanager\/secret:Secret\n/,

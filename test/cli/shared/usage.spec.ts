@@ -3,8 +3,28 @@
 // user's own command line corrected where the CLI can tell how. Help and --version exit 0.
 import * as fs from "fs";
 import * as path from "path";
+import { main } from "../../../cli/main";
 import { commandLine, repaired, shellWord } from "../../../cli/shared/usage";
 import { copyProject, runCli } from "../../helpers";
+
+/** The CLI in process, on a project folder, with both streams captured. */
+async function inProcess(projectDir: string, args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const out = jest
+    .spyOn(process.stdout, "write")
+    .mockImplementation((c) => ((stdout += String(c)), true));
+  const err = jest
+    .spyOn(process.stderr, "write")
+    .mockImplementation((c) => ((stderr += String(c)), true));
+  try {
+    const code = await main(["node", "pegasus-secrets", ...args], { projectDir });
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
 
 const STACKS = "The stacks of this project (one Pulumi.<stack>.yaml each): staging, production.";
 
@@ -15,6 +35,7 @@ describe("usage errors of the real CLI (exit 2, the fix last)", () => {
   });
   afterAll(() => project.cleanup());
 
+  // The stumbles of the issue, through the real bin.
   it.each([
     [
       "a mistyped option is named, not reported as the required option it was meant to be",
@@ -27,14 +48,31 @@ describe("usage errors of the real CLI (exit 2, the fix last)", () => {
       "unknown option --stak for plan. Did you mean --stack?\nFix: npx pegasus-secrets plan --stack staging",
     ],
     [
-      "an unknown option like no other is removed",
-      ["plan", "--stack", "staging", "--colour"],
-      "unknown option --colour for plan.\nFix: remove --colour; npx pegasus-secrets plan --help lists what it takes.",
-    ],
-    [
       "plan without --stack lists the stacks",
       ["plan"],
       "plan needs --stack (one of staging, production).\nFix: npx pegasus-secrets plan --stack <staging|production>",
+    ],
+    [
+      "help for a mistyped command",
+      ["help", "rotat"],
+      "unknown command rotat. Did you mean rotate?\nFix: npx pegasus-secrets help rotate",
+    ],
+    [
+      "a path where a stack belongs",
+      ["plan", "--stack", "../../etc/passwd"],
+      `"../../etc/passwd" is not a stack name: a stack is named by its file Pulumi.<stack>.yaml (letters, digits, - _ .), never by a path. ${STACKS}\nFix: use --stack staging or --stack production.`,
+    ],
+  ])("%s", async (_what, args, message) => {
+    const r = await runCli(project.dir, args);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `error: ${message}\n` });
+  });
+
+  // The same code path in process (the bin adds nothing to it): every other kind of usage error.
+  it.each([
+    [
+      "an unknown option like no other is removed",
+      ["plan", "--stack", "staging", "--colour"],
+      "unknown option --colour for plan.\nFix: remove --colour; npx pegasus-secrets plan --help lists what it takes.",
     ],
     [
       "every missing required option at once",
@@ -52,28 +90,21 @@ describe("usage errors of the real CLI (exit 2, the fix last)", () => {
       "option -s, --stack <name> needs a value (plan).\nFix: npx pegasus-secrets plan --stack <staging|production>",
     ],
     [
-      "help for a mistyped command",
-      ["help", "rotat"],
-      "unknown command rotat. Did you mean rotate?\nFix: npx pegasus-secrets help rotate",
-    ],
-    [
       "a mistyped command",
       ["rotat", "JWT_SECRET"],
       "unknown command rotat. Did you mean rotate?\nFix: npx pegasus-secrets rotate JWT_SECRET",
-    ],
-    [
-      "a path where a stack belongs",
-      ["plan", "--stack", "../../etc/passwd"],
-      `"../../etc/passwd" is not a stack name: a stack is named by its file Pulumi.<stack>.yaml (letters, digits, - _ .), never by a path. ${STACKS}\nFix: use --stack staging or --stack production.`,
     ],
     [
       "a stack like no other",
       ["plan", "--stack", "qa"],
       `unknown stack "qa". ${STACKS}\nFix: use --stack staging or --stack production; a new stack needs its own file first (pulumi stack init qa).`,
     ],
-  ])("%s", async (_what, args, message) => {
-    const r = await runCli(project.dir, args);
-    expect(r).toEqual({ code: 2, stdout: "", stderr: `error: ${message}\n` });
+  ])("%s (in process)", async (_what, args, message) => {
+    expect(await inProcess(project.dir, args)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `error: ${message}\n`,
+    });
   });
 
   it("prints the package's version, and help, with exit 0", async () => {
@@ -84,13 +115,13 @@ describe("usage errors of the real CLI (exit 2, the fix last)", () => {
       stdout: `${version}\n`,
       stderr: "",
     });
-    const help = await runCli(project.dir, ["help", "rotate"]);
+    const help = await inProcess(project.dir, ["help", "rotate"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: pegasus-secrets rotate \[options\] <VARIABLE>\n/);
   });
 
   it("with no command at all prints the help on stderr and exits 2", async () => {
-    const r = await runCli(project.dir, []);
+    const r = await inProcess(project.dir, []);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^Usage: pegasus-secrets \[options\] \[command\]\n/);
