@@ -18,7 +18,7 @@ const byName = (checks: Check[], name: string) => checks.find((c) => c.name === 
 describe("doctor on a ready machine", () => {
   let w: World;
   beforeAll(() => {
-    w = ready();
+    w = ready(["staging", "production"], { bin: true });
   });
   afterAll(() => w.cleanup());
 
@@ -98,10 +98,11 @@ describe("doctor, one prerequisite missing at a time", () => {
     (await runDoctor(w.input(stack))).filter((c) => c.status !== "ok");
 
   it("no pulumi on PATH: the child process exits 1 with the check's line and the verdict", async () => {
-    fs.rmSync(path.join(w.bin, "pulumi"));
-    const r = await runCli(w.project, ["doctor", "--stack", "staging"], {
-      env: { ...w.env, HOME: w.home },
-    });
+    const full = ready(["staging"], { bin: true });
+    fs.rmSync(path.join(full.bin, "pulumi"));
+    const r = await runCli(full.project, ["doctor", "--stack", "staging"], {
+      env: { ...full.env, HOME: full.home },
+    }).finally(() => full.cleanup());
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
       "  FAIL  Pulumi CLI         pulumi is not on PATH. Fix: install the Pulumi CLI:\n                           https://www.pulumi.com/docs/install/, then open a new shell.\n",

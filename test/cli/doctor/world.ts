@@ -12,12 +12,12 @@ import { CATALOG } from "../../../catalog";
 import { readStackConfig } from "../../../cli/plan";
 import type { DoctorInput } from "../../../cli/doctor";
 import { buildModel } from "../../../model";
-import { projectCopy } from "../../fixtures";
+import { fixtureProject, projectCopy } from "../../fixtures";
 
 const hex = (n = 16) => randomBytes(n).toString("hex");
 
 export interface World {
-  /** A full project copy (its own bin), with the fixture stacks. */
+  /** The project: the fixture stacks (and, when asked for, a full copy with its own bin). */
   project: string;
   home: string;
   /** The folder on PATH holding the fake `pulumi`. */
@@ -35,8 +35,9 @@ export interface World {
   cleanup(): void;
 }
 
-export function world(): World {
-  const copy = projectCopy("pegasus-doctor-");
+export function world(opts: { bin?: boolean } = {}): World {
+  // A full copy only for the child-process specs: copying the project costs more than a check.
+  const copy = opts.bin ? projectCopy("pegasus-doctor-") : fixtureProject();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-doctor-home-"));
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-doctor-bin-"));
   const calls = path.join(bin, "calls.log");
@@ -85,8 +86,11 @@ export function world(): World {
 }
 
 /** A machine on which every check of `doctor --stack <stack>` passes, offline. */
-export function ready(stacks: string[] = ["staging", "production"]): World {
-  const w = world();
+export function ready(
+  stacks: string[] = ["staging", "production"],
+  opts: { bin?: boolean } = {},
+): World {
+  const w = world(opts);
   w.fakePulumi({});
   // Pulumi's login record: the current backend, and an access token doctor must never show.
   const token = `pul-${hex()}`;
