@@ -20,8 +20,8 @@ const SPEC_ROOTS = [
 ];
 /** Folders per suite (relative to the repository), balanced by measured run time; `third` takes every other folder. */
 export const SUITES: Record<"first" | "second", string[]> = {
-  first: ["test/stacks", "packages/test-engine/test", "test/cli/commands"],
-  second: ["test/cli/review", "test/components/delivery", "test/policy"],
+  first: ["test/stacks", "packages/test-engine/test"],
+  second: ["test/cli/review", "test/components/delivery", "test/policy", "test/cli/commands"],
 };
 export type Suite = "first" | "second" | "third";
 
