@@ -1,5 +1,16 @@
 #!/usr/bin/env node
 // The project's CLI, `npx pegasus-secrets <command>`.
+const { missingDependency } = require("./install");
+
+// A clone without `npm ci` has no ts-node, SDK or commander: one line says what to run, not a
+// Node stack trace (README, "Set up").
+const missing = missingDependency();
+if (missing) {
+  process.stderr.write(
+    `pegasus-secrets: its dependencies are not installed (${missing} is missing). Fix: run npm ci in ${require("path").resolve(__dirname, "..")} first.\n`,
+  );
+  process.exit(2);
+}
 require("./register");
 require("../cli/main.ts")
   .main(process.argv)

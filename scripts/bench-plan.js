@@ -32,23 +32,39 @@ function measure(args) {
   };
 }
 
+/** Every label the table prints, so the first column fits the longest ("plan --stack production"). */
+const LABELS = [
+  "measurement",
+  ...["staging", "production"].map((s) => `plan --stack ${s}`),
+  ...[10, 100, 1000].flatMap((n) => [`flat SDK, ${n} secrets`, `program, ${n} secrets`]),
+];
+const LABEL_WIDTH = Math.max(...LABELS.map((l) => l.length));
+
+/** The header line: every column name right-aligned over its figures. */
+const header = () =>
+  `${"measurement".padEnd(LABEL_WIDTH)} ${"res.".padStart(6)} ${"time ms".padStart(9)} ${"peak MiB".padStart(9)}   vs flat SDK program`;
+
+/** One line of figures, in the header's columns. */
 const row = (label, m, base) =>
-  `${label.padEnd(22)} ${String(m.resources).padStart(6)} ${m.ms.toFixed(0).padStart(9)} ${m.mib.toFixed(0).padStart(9)}` +
+  `${label.padEnd(LABEL_WIDTH)} ${String(m.resources).padStart(6)} ${m.ms.toFixed(0).padStart(9)} ${m.mib.toFixed(0).padStart(9)}` +
   (base
     ? `   ${(m.ms / base.ms).toFixed(2).padStart(5)}x time  ${(m.mib / base.mib).toFixed(2).padStart(5)}x memory`
     : "");
 
-console.log(
-  `node ${process.version}, ${require("os").cpus().length} cores, median of ${RUNS} runs per line`,
-);
-console.log(
-  `${"measurement".padEnd(22)} ${"res.".padStart(6)} ${"time ms".padStart(9)} ${"peak MiB".padStart(9)}   vs flat SDK program`,
-);
-for (const stack of ["staging", "production"])
-  console.log(row(`plan --stack ${stack}`, measure(["plan", stack])));
-for (const n of [10, 100, 1000]) {
-  const flat = measure(["flat", String(n)]);
-  const model = measure(["model", String(n)]);
-  console.log(row(`flat SDK, ${n} secrets`, flat));
-  console.log(row(`program, ${n} secrets`, model, flat));
+function main() {
+  console.log(
+    `node ${process.version}, ${require("os").cpus().length} cores, median of ${RUNS} runs per line`,
+  );
+  console.log(header());
+  for (const stack of ["staging", "production"])
+    console.log(row(`plan --stack ${stack}`, measure(["plan", stack])));
+  for (const n of [10, 100, 1000]) {
+    const flat = measure(["flat", String(n)]);
+    const model = measure(["model", String(n)]);
+    console.log(row(`flat SDK, ${n} secrets`, flat));
+    console.log(row(`program, ${n} secrets`, model, flat));
+  }
 }
+
+if (require.main === module) main();
+module.exports = { header, row, LABELS };

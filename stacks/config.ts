@@ -95,9 +95,10 @@ export function siblingStacks(dir: string = PROJECT_DIR): SiblingStack[] {
 export function loadConfig(
   raw: RawConfig = runtimeRawConfig(),
   deployment: Deployment = runtimeDeployment(),
+  stackFilesDir: string = PROJECT_DIR,
 ): LoadedConfig {
   const model = buildModel(CATALOG, pulumi.getStack(), raw, {
-    siblings: siblingStacks(),
+    siblings: siblingStacks(stackFilesDir),
     applying: deployment.applying,
   });
   const cfg = new pulumi.Config(PROJECT);

@@ -34,6 +34,6 @@ export function runProgram(opts?: StackOptions): Record<string, unknown> {
   const deployment = runtimeDeployment();
   const refusal = applyRefusal(stack, deployment);
   if (refusal) throw new Error(refusal);
-  const loaded = loadConfig(runtimeRawConfig(), deployment);
+  const loaded = loadConfig(runtimeRawConfig(), deployment, opts?.stackFilesDir);
   return buildStack(stack, loaded, opts).outputs;
 }

@@ -28,6 +28,11 @@ import { SecretValues, valueMaterialiser } from "./values";
 export interface StackOptions {
   /** Clock for the first rotation notification; tests pass a fixed date. */
   now?: Date;
+  /**
+   * Folder of the stack files whose stacks must not own the same secrets (the sibling check).
+   * Default: the project's own; tests pass the folder of their fixture stacks.
+   */
+  stackFilesDir?: string;
 }
 
 /** One secret value as declared: its Secret Manager secret and the live values platforms receive. */

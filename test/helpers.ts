@@ -1,7 +1,5 @@
-import { execFileSync } from "child_process";
+import { execFile } from "child_process";
 import { randomBytes } from "crypto";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -15,37 +13,46 @@ import {
 } from "../cli/plan";
 import { RawConfig } from "../model";
 import { runProgram } from "../stacks";
+import { FIXTURE_DIR, projectCopy } from "./fixtures";
 
-/** The repository root: the Pulumi project. */
+/**
+ * The repository root: the Pulumi project. Specs read its code, docs and project files from here;
+ * its stack files only in test/repo/, for what must always hold of them. Every other spec uses
+ * the fixture stacks (test/fixtures.ts), so a real setup or rotation commit never breaks a test.
+ */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** A fixed clock, so two evaluations agree on the first rotation time. */
 export const FIXED_NOW = new Date("2026-11-29T08:00:00Z");
 
-/** Evaluates a stack offline the way `plan` does, running the same code as `index.ts`. */
+/**
+ * Evaluates a fixture stack (test/fixtures/stacks) offline the way `plan` does, running the same
+ * code as `index.ts`.
+ */
 export const planStack = (
   stack: string,
   opts: Partial<EvaluateOptions> = {},
 ): Promise<Evaluation> =>
   evaluate({
-    projectDir: PROJECT_DIR,
+    projectDir: FIXTURE_DIR,
     stack,
-    program: () => runProgram({ now: FIXED_NOW }),
+    program: () => runProgram({ now: FIXED_NOW, stackFilesDir: FIXTURE_DIR }),
     ...opts,
   });
 
 /**
- * What the program registered for a stack, secret values in clear (the plan engine's layer below its
- * redaction): for tests that compare values between two runs, such as the blast radius of a keeper bump.
+ * What the program registered for a fixture stack, secret values in clear (the plan engine's layer
+ * below its redaction): for tests that compare values between two runs, such as the blast radius
+ * of a keeper bump.
  */
 export const registerStack = (
   stack: string,
   opts: Partial<EvaluateOptions> = {},
 ): Promise<Registrations> =>
   runUnderMocks({
-    projectDir: PROJECT_DIR,
+    projectDir: FIXTURE_DIR,
     stack,
-    program: () => runProgram({ now: FIXED_NOW }),
+    program: () => runProgram({ now: FIXED_NOW, stackFilesDir: FIXTURE_DIR }),
     ...opts,
   });
 
@@ -65,13 +72,13 @@ export function canaryValueGenerator(): { gen: ValueGenerator; issued: string[] 
   };
 }
 
-/** The committed stack file's config, as the CLI would pass it, plus overrides. */
+/** A fixture stack file's config, as the CLI would pass it, plus overrides. */
 export function stackRaw(
   stack: string,
   overrides: Record<string, string | undefined> = {},
   secretKeys: string[] = [],
 ): RawConfig {
-  const files = readStackConfig(PROJECT_DIR, stack);
+  const files = readStackConfig(FIXTURE_DIR, stack);
   const values: Record<string, string | undefined> = { ...files.values, ...overrides };
   // An overridden key is plaintext unless the test lists it in `secretKeys`, as with `pulumi config set`.
   const secrets = new Set([...files.secretKeys.filter((k) => !(k in overrides)), ...secretKeys]);
@@ -89,24 +96,42 @@ const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(
 export const settle = (): Promise<void> => sdkSettings.waitForRPCs();
 
 /**
- * A throwaway copy of the project as this working tree holds it (every tracked or new file but the
- * tests and docs), with the working tree's node_modules linked in: its own `bin/pegasus-secrets.js`
- * runs against its own stack files, so a test can change them, or run the real CLI as a child
- * process, without touching the committed ones.
+ * A throwaway copy of the project with the fixture stack files (test/fixtures.ts, `projectCopy`):
+ * its own `bin/pegasus-secrets.js` runs against them, so a test can change them, or run the real
+ * CLI as a child process, without touching the committed ones.
  */
-export function copyProject(prefix = "pegasus-copy-"): { dir: string; cleanup(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const files = execFileSync(
-    "git",
-    ["ls-files", "-co", "--exclude-standard", "--", ".", ":(exclude)test", ":(exclude)docs"],
-    { cwd: PROJECT_DIR, encoding: "utf8" },
-  )
-    .split("\n")
-    .filter(Boolean);
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-  }
-  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
-  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+export const copyProject = (prefix = "pegasus-copy-"): { dir: string; cleanup(): void } =>
+  projectCopy(prefix, "fixtures");
+
+/** What one run of the CLI did. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real CLI of a project copy as a child process, `node <dir>/bin/pegasus-secrets.js
+ * <args>`, in `cwd` (default: the copy), with `env` added to this process's environment (a key
+ * set to undefined is removed). Resolves whatever the exit code; the child is killed after
+ * `timeoutMs`.
+ */
+export function runCli(
+  dir: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<CliRun> {
+  const env = { ...process.env, ...opts.env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(dir, "bin", "pegasus-secrets.js"), ...args],
+      { cwd: opts.cwd ?? dir, env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
 }

@@ -13,7 +13,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--out <file>", "file or directory to write (default: .env in the project folder)")
     .option(
       "--force",
-      "replace the values env:local produces (generated secrets, local URLs, settings) even where the file has one; values you typed in yourself stay",
+      "replace the settings and local service URLs that differ from the scope's; generated secrets and values you typed in yourself stay",
+    )
+    .option(
+      "--regenerate",
+      "give every generated secret (JWT_SECRET, SIGNED_URL_KEY) a fresh value, e.g. after one was exposed",
     )
     // Not the shared stack option: a scope of local values, where production is refused by name.
     .option(
@@ -21,7 +25,9 @@ export function register(program: Command, ctx: CliContext): void {
       "local, or staging for the staging stack's public URLs and settings (secrets stay developer-scoped); production is refused",
       "local",
     )
-    .action((opts: { out?: string; force?: boolean; stack: string }) => envLocal(ctx, opts));
+    .action((opts: { out?: string; force?: boolean; regenerate?: boolean; stack: string }) =>
+      envLocal(ctx, opts),
+    );
   program
     .command("env:example")
     .description(

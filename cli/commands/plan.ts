@@ -13,7 +13,8 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .addOption(stackOption(ctx, "stack to plan: staging or production").makeOptionMandatory())
     .option("--json", "print one JSON object instead of the summary")
-    .action((opts: { stack: string; json?: boolean }) =>
+    .option("--verbose", "also count the declared resources by type")
+    .action((opts: { stack: string; json?: boolean; verbose?: boolean }) =>
       showPlan(ctx, { ...opts, context: (model) => planContext(ctx.projectDir, model) }),
     );
 }

@@ -8,6 +8,7 @@ import {
   validateCatalog,
 } from "../../model";
 import { formatDotenvValue, ParsedDotenv } from "./dotenv";
+import type { LocalScope } from "./scope";
 
 /**
  * Pure rendering of the local `.env` and the committed `.env.example` from the catalog (the guide's
@@ -15,26 +16,8 @@ import { formatDotenvValue, ParsedDotenv } from "./dotenv";
  * I/O, so every rule here is tested without touching a disk.
  */
 
-/**
- * Scopes `env:local` accepts. `local`: everything developer-scoped. `staging`: the same secrets
- * (generated here or filled in by hand, never staging's), with the staging stack's plain settings
- * (public URLs, flags, tuning) so a local app can talk to staging's public endpoints.
- */
-export const LOCAL_SCOPES = ["local", "staging"] as const;
-export type LocalScope = (typeof LOCAL_SCOPES)[number];
-
-/** Exact refusal of `--stack production` (guide: "production DB creds never used locally"). */
-export const PRODUCTION_REFUSAL =
-  'Refusing --stack production: production values are never written locally. A local .env holds developer-scoped, non-production values only (secrets-management guide, "Local development"). Use --stack local (the default) or --stack staging.';
-
-/** Checks the `--stack` option of `env:local`; any spelling of production is refused. */
-export function parseLocalScope(name: string): LocalScope {
-  if (/^prod/i.test(name.trim())) throw new Error(PRODUCTION_REFUSAL);
-  if ((LOCAL_SCOPES as readonly string[]).includes(name)) return name as LocalScope;
-  throw new Error(
-    `Unknown --stack "${name}" for env:local. Use local (the default) or staging; production values are never written locally.`,
-  );
-}
+export { LOCAL_SCOPES, parseLocalScope, PRODUCTION_REFUSAL } from "./scope";
+export type { LocalScope } from "./scope";
 
 /** A fresh random value of `length` URL-safe characters (no quoting needed in a dotenv file). */
 export const randomValue = (length: number): string =>
@@ -121,8 +104,15 @@ export interface LocalEnvReport {
   kept: string[];
   /** Present but empty; given the value env:local produces. */
   filled: string[];
-  /** Present with a different value; replaced because of `--force`. */
+  /**
+   * A setting or local service URL whose value differs from what the scope gives (a changed
+   * default, another scope's URL); kept, since it may be the developer's choice. `--force` replaces it.
+   */
+  differ: string[];
+  /** A setting or local service URL that differed; replaced because of `--force`. */
   replaced: string[];
+  /** A generated secret given a fresh value because of `--regenerate`. */
+  regenerated: string[];
   /** In the file but not a local catalog variable; left as they were. */
   extra: string[];
   /** Still empty after writing: values the developer fills in by hand. */
@@ -135,8 +125,13 @@ export interface LocalEnvOptions {
   scope: LocalScope;
   /** The file as it is now, if it exists. */
   existing?: ParsedDotenv;
-  /** Replace values env:local produces even where the file has one. Values typed by hand stay. */
+  /**
+   * Replace the settings and local service URLs that differ from the scope's. Generated secrets and
+   * values typed by hand stay.
+   */
   force?: boolean;
+  /** Give every generated secret a fresh value (after a leak). Nothing else changes. */
+  regenerate?: boolean;
   /** Plain values of the scope (the staging stack's URLs and settings); default: catalog local values. */
   plain?: Record<string, string>;
   /** Source of generated values; default `randomValue` (tests inject a counter to check wiring only). */
@@ -153,7 +148,8 @@ const SCOPE_NOTE: Record<LocalScope, string> = {
 
 /**
  * The local `.env`: a fresh file from the catalog, or the existing file with missing variables added
- * (and, with `force`, produced values replaced). Existing lines, comments and unknown keys are kept
+ * and empty ones filled; with `force`, settings that differ from the scope's replaced; with
+ * `regenerate`, generated secrets renewed. Existing lines, comments and unknown keys are kept
  * verbatim. Returns the text and a report of names.
  */
 export function renderLocalEnv(opts: LocalEnvOptions): { text: string; report: LocalEnvReport } {
@@ -165,7 +161,9 @@ export function renderLocalEnv(opts: LocalEnvOptions): { text: string; report: L
     added: [],
     kept: [],
     filled: [],
+    differ: [],
     replaced: [],
+    regenerated: [],
     extra: [],
     blank: [],
   };
@@ -182,16 +180,27 @@ export function renderLocalEnv(opts: LocalEnvOptions): { text: string; report: L
       if (produced === "") report.blank.push(e.name);
       continue;
     }
-    const replace =
-      produced !== "" &&
-      (current.value === "" || (opts.force === true && current.value !== produced));
-    if (replace) {
-      (current.value === "" ? report.filled : report.replaced).push(e.name);
+    // A generated value is fresh on every run: it never "differs", it is only ever renewed.
+    const outcome: keyof LocalEnvReport =
+      produced === ""
+        ? "kept"
+        : current.value === ""
+          ? "filled"
+          : v.kind === "generated"
+            ? opts.regenerate
+              ? "regenerated"
+              : "kept"
+            : current.value === produced
+              ? "kept"
+              : opts.force
+                ? "replaced"
+                : "differ";
+    report[outcome].push(e.name);
+    if (outcome === "filled" || outcome === "replaced" || outcome === "regenerated") {
       lines[current.line - 1] =
         `${current.exported ? "export " : ""}${e.name}=${formatDotenvValue(produced)}`;
-    } else {
-      report.kept.push(e.name);
-      if (current.value === "") report.blank.push(e.name);
+    } else if (current.value === "") {
+      report.blank.push(e.name);
     }
   }
   if (!opts.existing) report.added.push(...entries.map((e) => e.name));

@@ -6,6 +6,7 @@ import { buildModel } from "../../model";
 import { readStackConfig } from "../plan";
 import { writeFileAtomic } from "../shared/atomicWrite";
 import { CliContext, output } from "../shared/context";
+import { commandLine } from "../shared/usage";
 import { parseDotenv } from "./dotenv";
 import { LocalEnvReport, LocalScope, parseLocalScope, renderLocalEnv } from "./envFiles";
 import { resolveTarget, shown } from "./target";
@@ -19,7 +20,10 @@ export interface WriteLocalEnvOptions {
   out?: string;
   /** `--stack`: `local` (default) or `staging`; production is refused. */
   stack?: string;
+  /** Replace settings and local service URLs that differ from the scope's (generated secrets stay). */
   force?: boolean;
+  /** Give every generated secret a fresh value (after a leak). */
+  regenerate?: boolean;
   catalog?: CatalogEntry[];
   /** Today's date for the header; injectable for tests. */
   date?: string;
@@ -55,6 +59,7 @@ export function writeLocalEnv(opts: WriteLocalEnvOptions): WriteLocalEnvResult {
     scope,
     existing,
     force: opts.force,
+    regenerate: opts.regenerate,
     plain: scope === "staging" ? stagingPlain(opts.projectDir, catalog) : undefined,
     date: opts.date ?? new Date().toISOString().slice(0, 10),
   });
@@ -70,28 +75,41 @@ export function writeLocalEnv(opts: WriteLocalEnvOptions): WriteLocalEnvResult {
 /** `env:local`: writes the local `.env` and prints what it did, by name. */
 export async function envLocal(
   ctx: CliContext,
-  opts: { out?: string; force?: boolean; stack: string },
+  opts: { out?: string; force?: boolean; regenerate?: boolean; stack: string },
 ): Promise<void> {
-  output(ctx)(
-    formatLocalReport(
-      writeLocalEnv({
-        projectDir: ctx.projectDir,
-        out: opts.out,
-        force: opts.force,
-        stack: opts.stack,
-      }),
-    ),
-  );
+  const result = writeLocalEnv({
+    projectDir: ctx.projectDir,
+    out: opts.out,
+    force: opts.force,
+    regenerate: opts.regenerate,
+    stack: opts.stack,
+  });
+  const again = [
+    "env:local",
+    ...(opts.out !== undefined ? ["--out", opts.out] : []),
+    ...(result.scope !== "local" ? ["--stack", result.scope] : []),
+    "--force",
+  ];
+  output(ctx)(formatLocalReport(result, commandLine(again)));
 }
 
-/** The report `env:local` prints: file, mode, and names per outcome. Never a value. */
-export function formatLocalReport(r: WriteLocalEnvResult): string {
+/**
+ * The report `env:local` prints: file, mode, and names per outcome. Never a value. `forceCommand`
+ * is the command that replaces the settings that differ from the scope's.
+ */
+export function formatLocalReport(
+  r: WriteLocalEnvResult,
+  forceCommand = "npx pegasus-secrets env:local --force",
+): string {
   const name = shown(r.file);
   const modeNote = r.modeWas !== undefined ? `, was 0${r.modeWas.toString(8)}` : "";
+  const differ = r.report.differ;
   const lines = [
     r.written
       ? `${r.created ? "Created" : "Updated"} ${name} (mode 0600${modeNote}; scope ${r.scope}).`
-      : `${name} is up to date (mode 0600${modeNote}; scope ${r.scope}).`,
+      : differ.length > 0
+        ? `${name} is unchanged (mode 0600${modeNote}; scope ${r.scope}), but ${differ.length} setting(s) in it differ from scope ${r.scope}.`
+        : `${name} is up to date (mode 0600${modeNote}; scope ${r.scope}).`,
   ];
   const list = (label: string, names: string[]) => {
     if (names.length > 0) lines.push(`  ${label}: ${names.join(", ")}`);
@@ -99,8 +117,15 @@ export function formatLocalReport(r: WriteLocalEnvResult): string {
   list("added", r.report.added);
   list("kept", r.report.kept);
   list("filled (were empty)", r.report.filled);
+  list(`differ from scope ${r.scope}, kept`, differ);
   list("replaced (--force)", r.report.replaced);
+  list("regenerated (--regenerate)", r.report.regenerated);
   list("not in the catalog, left as they are", r.report.extra);
+  if (differ.length > 0) {
+    lines.push(
+      `To take scope ${r.scope}'s values for them: ${forceCommand} (generated secrets and values you typed in stay).`,
+    );
+  }
   if (r.report.blank.length > 0) {
     lines.push(
       `Fill in by hand (see the comment above each in the file; developer-scoped values only): ${r.report.blank.join(", ")}`,

@@ -1,15 +1,23 @@
 import { createHash } from "crypto";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { specialResourceSig, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import type * as pulumi from "@pulumi/pulumi";
 import { CATALOG } from "../../catalog";
 import { buildModel, Model, PROJECT } from "../../model";
 import { readStackConfig, StackFileConfig } from "./stackFiles";
 
-// `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped SDK internal
-const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+/**
+ * The SDK, loaded on first use: it costs about half a second, which a CLI run that stops at a usage
+ * error, or a command that never plans, should not pay.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily, typed by its module */
+const sdk = () => ({
+  pulumi: require("@pulumi/pulumi") as typeof import("@pulumi/pulumi"),
+  mocks: require("@pulumi/pulumi/runtime/mocks") as typeof import("@pulumi/pulumi/runtime/mocks"),
+  rpc: require("@pulumi/pulumi/runtime/rpc") as typeof import("@pulumi/pulumi/runtime/rpc"),
+  // `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
+  settings: require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> },
+});
+/* eslint-enable @typescript-eslint/no-require-imports -- end of the lazy SDK loader */
 
 /** What replaces every secret value in the plan. */
 export const REDACTED = "[secret]";
@@ -61,6 +69,7 @@ export const defaultValueGenerator: ValueGenerator = (kind, name) =>
 
 /** Redacts secrets (and resource references, serialized providers) for printing. */
 export function redact(v: unknown): unknown {
+  const { specialSigKey, specialSecretSig, specialResourceSig } = sdk().rpc;
   if (Array.isArray(v)) return v.map(redact);
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
@@ -113,34 +122,36 @@ function computed(
 
 /**
  * A mock monitor that also records each registration's parent. The SDK's mock hands `newResource`
- * neither the parent nor the URN, and the plan prints the tree.
+ * neither the parent nor the URN, and the plan prints the tree. Declared on first use, with the SDK.
  */
-class RecordingMonitor extends MockMonitor {
-  readonly seen: pulumi.runtime.MockResourceArgs[] = [];
-  readonly parents = new Map<string, string>();
-  readonly urnNames = new Map<string, string>();
-  readonly options = new Map<
-    string,
-    { protect: boolean; ignoreChanges: string[]; dependencies: string[] }
-  >();
-  // The request and response are the SDK's generated protobuf classes, which it does not type here.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceRequest, untyped in the SDK
-  async registerResource(req: any, callback: (err: unknown, resp?: any) => void) {
-    const key = `${req.getType()}::${req.getName()}`;
-    const parent = req.getParent();
-    if (parent) this.parents.set(key, parent);
-    this.options.set(key, {
-      protect: req.getProtect() === true,
-      ignoreChanges: req.getIgnorechangesList(),
-      dependencies: req.getDependenciesList(),
-    });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceResponse
-    return super.registerResource(req, (err: unknown, resp: any) => {
-      if (resp) this.urnNames.set(resp.getUrn(), req.getName());
-      callback(err, resp);
-    });
-  }
-}
+const recordingMonitor = () =>
+  class RecordingMonitor extends sdk().mocks.MockMonitor {
+    readonly seen: pulumi.runtime.MockResourceArgs[] = [];
+    readonly parents = new Map<string, string>();
+    readonly urnNames = new Map<string, string>();
+    readonly options = new Map<
+      string,
+      { protect: boolean; ignoreChanges: string[]; dependencies: string[] }
+    >();
+    // The request and response are the SDK's generated protobuf classes, which it does not type here.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceRequest, untyped in the SDK
+    async registerResource(req: any, callback: (err: unknown, resp?: any) => void) {
+      const key = `${req.getType()}::${req.getName()}`;
+      const parent = req.getParent();
+      if (parent) this.parents.set(key, parent);
+      this.options.set(key, {
+        protect: req.getProtect() === true,
+        ignoreChanges: req.getIgnorechangesList(),
+        dependencies: req.getDependenciesList(),
+      });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceResponse
+      return super.registerResource(req, (err: unknown, resp: any) => {
+        if (resp) this.urnNames.set(resp.getUrn(), req.getName());
+        callback(err, resp);
+      });
+    }
+  };
+type RecordingMonitor = InstanceType<ReturnType<typeof recordingMonitor>>;
 
 export interface EvaluateOptions {
   projectDir: string;
@@ -188,7 +199,9 @@ export async function runUnderMocks(opts: EvaluateOptions): Promise<Registration
   files.secretKeys.push(...(opts.secretOverrides ?? []));
   const gen = opts.values ?? defaultValueGenerator;
   const gcpProject = files.values["gcp:project"] ?? "unset-project";
-  const monitor: RecordingMonitor = new RecordingMonitor({
+  const { pulumi } = sdk();
+  const Monitor = recordingMonitor();
+  const monitor: RecordingMonitor = new Monitor({
     newResource: (a) => {
       monitor.seen.push(a);
       const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
@@ -250,6 +263,7 @@ async function run(
   // The program's exports as it returned them: the stack resource's own outputs come back resolved
   // with their secrecy dropped, so a secret export would print in clear. These keep their Outputs.
   let exports: Record<string, unknown> | undefined;
+  const { pulumi, settings } = sdk();
   await pulumi.runtime
     .runInPulumiStack(async () => {
       try {
@@ -265,7 +279,7 @@ async function run(
       return undefined;
     });
   // Registrations are RPCs to the mock monitor: let every one land before reading what was declared.
-  await sdkSettings.waitForRPCs();
+  await settings.waitForRPCs();
   if (failure) throw failure;
   const exported = (await resolveAll(exports ?? {})) as Record<string, unknown>;
 
@@ -294,6 +308,8 @@ async function run(
 
 /** Resolves Outputs inside stack exports; secret outputs come back as the secret sig so `redact` hides them. */
 async function resolveAll(v: unknown): Promise<unknown> {
+  const { pulumi, rpc } = sdk();
+  const { specialSigKey, specialSecretSig } = rpc;
   if (pulumi.Output.isInstance(v)) {
     // `isSecret` and `promise()` are the Output's internal accessors (not in its public typings).
     const o = v as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };

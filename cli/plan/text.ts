@@ -1,20 +1,30 @@
-/** The plan's readable summary, and what the `plan` command prints. */
+/**
+ * The plan's readable summary, and what the `plan` command prints: first what stands between this
+ * stack and a real `pulumi up` (./before.ts), then what the stack declares, section by section, and
+ * last a short summary. Lines wrap to the terminal's width; colour only on a terminal.
+ */
 import type { Model } from "../../model";
 import { CliContext, output } from "../shared/context";
+import { terminalWidth, useColour } from "../shared/terminal";
+import { beforeUp, markPlaceholders, summary } from "./before";
 import { evaluate, REDACTED } from "./engine";
+import { blank, heading, Line, line, render, table } from "./layout";
 import { Plan, PlanContext, planJson } from "./plan";
 
-/** The deliveries section of the summary: per platform and consumer, where and which names. */
-function deliveriesText(rows: Plan["deliveries"]): string {
+/** The deliveries section: per platform and consumer, where and which names. */
+function deliveriesLines(p: Plan): Line[] {
+  const rows = p.deliveries;
   if (rows.length === 0) {
-    return "  none: this stack has no `targets` (Render, Fly.io, Railway; docs/platforms.md)";
+    return [
+      line("  none: this stack has no `targets` (Render, Fly.io, Railway; docs/platforms.md)"),
+    ];
   }
   const groups = new Map<string, Plan["deliveries"]>();
   for (const r of rows) {
     const k = `${r.target}\u0000${r.consumer}\u0000${r.destination}`;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
-  const out: string[] = [];
+  const out: Line[] = [];
   for (const group of groups.values()) {
     const { target, consumer, destination } = group[0];
     const names = (kind: string) =>
@@ -22,94 +32,111 @@ function deliveriesText(rows: Plan["deliveries"]): string {
         .filter((r) => r.kind === kind)
         .map((r) => r.variable)
         .join(", ") || "(none)";
-    out.push(`  ${target} / ${consumer}: ${destination}`);
-    out.push(`    secrets (${REDACTED}): ${names("secret")}`);
-    out.push(`    plain: ${names("plain")}`);
+    out.push({ text: markPlaceholders(p, `  ${target} / ${consumer}: ${destination}`), hang: 6 });
+    out.push({ text: `    secrets (${REDACTED}): ${names("secret")}`, hang: 6 });
+    out.push({ text: `    plain: ${names("plain")}`, hang: 6 });
   }
-  return out.join("\n");
+  return out;
 }
 
-const table = (rows: string[][]): string => {
-  if (rows.length === 0) return "  (none)";
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows
-    .map(
-      (r) =>
-        "  " +
-        r
-          .map((c, i) => c.padEnd(widths[i]))
-          .join("  ")
-          .trimEnd(),
-    )
-    .join("\n");
-};
-
 /** Who is told, what the alerts watch, emergency grants and encryption keys. */
-function signalsText(p: Plan): string {
+function signalsLines(p: Plan): Line[] {
   const g = p.signals;
   const told = [...g.emails, ...g.channels];
-  const lines = [
-    `  notified: ${told.length ? told.join(", ") : "nobody (no `notifications` configured)"}`,
-    `  rotation due: subscription ${g.rotationDue.subscription} (${g.rotationDue.filter}) on the rotation topic`,
-    ...g.unexpectedAccess.map(
-      (m) => `  unexpected secret access: metric ${m.metric}, filter:\n    ${m.filter}`,
+  const lines: Line[] = [
+    line(`  notified: ${told.length ? told.join(", ") : "nobody (no `notifications` configured)"}`),
+    line(
+      `  rotation due: subscription ${g.rotationDue.subscription} (${g.rotationDue.filter}) on the rotation topic`,
     ),
-    ...p.emergencyGrants.map(
-      (e) =>
+    // The log filter runs to a page: `plan --json` has it (signals.unexpectedAccess[].filter).
+    ...g.unexpectedAccess.map((m) =>
+      line(
+        `  unexpected secret access: metric ${m.metric} (its log filter: plan --json, signals.unexpectedAccess)`,
+      ),
+    ),
+    ...p.emergencyGrants.map((e) =>
+      line(
         `  emergency access: ${e.member} may read ${e.secretId} until ${e.expiresAt} (incident ${e.incident})${e.expired ? " EXPIRED" : ""}`,
+        e.expired ? "attention" : undefined,
+      ),
     ),
   ];
   const keys = Object.entries(p.kms.keys);
   lines.push(
-    keys.length
-      ? `  encryption: customer-managed keys ${keys.map(([l, k]) => `${l} -> ${k}`).join(", ")}${p.kms.required ? " (required)" : ""}`
-      : "  encryption: Google-managed (no `kms` keys)",
+    line(
+      keys.length
+        ? `  encryption: customer-managed keys ${keys.map(([l, k]) => `${l} -> ${k}`).join(", ")}${p.kms.required ? " (required)" : ""}`
+        : "  encryption: Google-managed (no `kms` keys)",
+    ),
   );
-  return lines.join("\n");
+  return lines;
 }
 
-/** The readable summary `plan` prints by default. */
-export function planText(p: Plan): string {
-  const out: string[] = [];
-  const counts = new Map<string, number>();
-  for (const r of p.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-  out.push(
-    `Offline plan of stack "${p.stack}" (GCP project ${p.gcpProject}): ${p.resources.length} resources, values shown as ${REDACTED}.`,
-  );
-  out.push("", "Secrets (Secret Manager)");
-  out.push(
-    table([
-      ["VARIABLE", "SCOPE", "SECRET ID", "SOURCE", "CONSUMERS", "KEEPER", "ROTATION", "PHASE"],
-      ...p.secrets.map((s) => [
-        s.variable,
-        s.scope,
+/** Each runtime identity's grants: who reads which secrets (members that are not one, flagged). */
+function accessLines(p: Plan): Line[] {
+  const byMember = new Map<string, Plan["access"]>();
+  for (const a of p.access) byMember.set(a.member, [...(byMember.get(a.member) ?? []), a]);
+  if (byMember.size === 0) return [line("  (none)")];
+  return [...byMember.entries()].flatMap(([member, rows]) => [
+    line(
+      `  ${rows[0].consumer}: ${member}`,
+      rows[0].consumer.startsWith("(") ? "attention" : undefined,
+    ),
+    { text: `    reads ${rows.map((r) => r.secretId).join(", ")}`, hang: 10 },
+  ]);
+}
+
+/** The secrets, one row each; the rotation period once in the heading when every secret shares it. */
+function secretsLines(p: Plan): Line[] {
+  const periods = new Set(p.secrets.map((s) => s.rotationDays));
+  const one = periods.size === 1 ? [...periods][0] : undefined;
+  const keeper = (s: Plan["secrets"][number]) =>
+    [
+      s.previousKeeper ? `${s.keeper} (previous ${s.previousKeeper} still valid)` : s.keeper,
+      s.phase,
+      ...(one === undefined ? [`every ${s.rotationDays}d`] : []),
+    ].join(", ");
+  return [
+    heading(`Secrets (Secret Manager)${one ? `, each rotated every ${one} days` : ""}`),
+    ...table(
+      p.secrets.map((s) => [
         s.secretId,
+        `${s.variable} -> ${s.consumers.join(", ")}`,
         s.source,
-        s.consumers.join(","),
-        s.previousKeeper ? `${s.keeper} (previous ${s.previousKeeper} still valid)` : s.keeper,
-        `${s.rotationDays}d`,
-        s.phase,
+        keeper(s),
       ]),
-    ]),
-  );
-  out.push("", "Runtime identities");
+      ["SECRET ID", "VARIABLE -> READ BY", "SOURCE", "KEEPER, PHASE"],
+    ),
+  ];
+}
+
+/** The plan's lines; `verbose` adds the resources counted by type. */
+function planLines(p: Plan, verbose: boolean): Line[] {
+  const out: Line[] = [
+    line(
+      `Offline plan of stack "${p.stack}" (GCP project ${p.gcpProject}): ${p.resources.length} resources, values shown as ${REDACTED}.`,
+    ),
+  ];
+  const before = beforeUp(p);
+  if (before.length > 0) out.push(blank, ...before);
+  out.push(blank, ...secretsLines(p));
+  out.push(blank, heading("Runtime identities"));
   out.push(
-    table([
+    ...table(
+      p.identities.map((i) => [i.consumer, i.mode, i.email]),
       ["CONSUMER", "MODE", "EMAIL"],
-      ...p.identities.map((i) => [i.consumer, i.mode, i.email]),
-    ]),
+    ),
   );
-  out.push("", "Access grants (roles/secretmanager.secretAccessor)");
+  out.push(blank, heading("Access grants (roles/secretmanager.secretAccessor), by identity"));
+  out.push(...accessLines(p));
+  out.push(blank, heading("Audit logging"));
   out.push(
-    table([
-      ["VARIABLE", "SECRET ID", "CONSUMER", "MEMBER"],
-      ...p.access.map((a) => [a.variable, a.secretId, a.consumer, a.member]),
-    ]),
-  );
-  out.push("", "Audit logging");
-  out.push(
-    p.audit.length === 0
-      ? "  not declared by this stack (manageAuditConfig: false): another stack of this GCP project must own it"
+    ...(p.audit.length === 0
+      ? [
+          line(
+            "  not declared by this stack (manageAuditConfig: false): another stack of this GCP project must own it",
+          ),
+        ]
       : table(
           p.audit.map((a) => [
             a.service,
@@ -118,42 +145,54 @@ export function planText(p: Plan): string {
               ? `exempted: ${a.exemptedMembers.join(",")}`
               : "no exempted members",
           ]),
-        ),
+        )),
   );
-  out.push("", "Plain config (not secret, never in Secret Manager)");
+  out.push(blank, heading("Plain config (not secret, never in Secret Manager)"));
   out.push(
-    table([
-      ["VARIABLE", "VALUE", "CONSUMERS"],
-      ...p.plain.map((v) => [v.variable, v.value, v.consumers.join(",")]),
-    ]),
+    ...table(
+      p.plain.map((v) => [v.variable, v.consumers.join(","), markPlaceholders(p, v.value)]),
+      ["VARIABLE", "CONSUMERS", "VALUE"],
+    ),
   );
-  out.push("", "Rotation keepers");
-  out.push(table(Object.entries(p.rotationKeepers).map(([k, v]) => [k, v])));
-  const pending = p.externalValues.filter((e) => e.state !== "encrypted");
-  out.push("", "External values (encrypted stack config)");
+  out.push(blank, heading("Rotation keepers"));
+  out.push(...table(Object.entries(p.rotationKeepers).map(([k, v]) => [k, v])));
+  out.push(blank, heading("External values (encrypted stack config)"));
   out.push(
-    table(
+    ...table(
       p.externalValues.map((e) => [
         e.key,
         e.variable + (e.scope === "shared" ? "" : ` (${e.scope})`),
-        e.state === "encrypted" ? "set (encrypted)" : `${e.state}: ${e.command}`,
+        e.state === "encrypted" ? "set (encrypted)" : `${e.state}: see "Before a real pulumi up"`,
       ]),
     ),
   );
-  if (pending.length > 0) {
-    out.push(
-      "",
-      `${pending.length} external value(s) are not set: \`pulumi up\` refuses to run until each is set with the command shown.`,
-    );
+  out.push(blank, heading("Signals (docs/operations.md)"), ...signalsLines(p));
+  out.push(
+    blank,
+    heading("Platform deliveries (secrets are projections of the Secret Manager values)"),
+    ...deliveriesLines(p),
+  );
+  for (const w of p.warnings)
+    out.push(blank, { text: `warning: ${w}`, kind: "attention", hang: 2 });
+  if (verbose) {
+    const counts = new Map<string, number>();
+    for (const r of p.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    out.push(blank, heading("Resources by type"));
+    out.push(...table([...counts.entries()].sort().map(([t, n]) => [String(n), t])));
   }
-  out.push("", "Signals (docs/operations.md)");
-  out.push(signalsText(p));
-  out.push("", "Platform deliveries (secrets are projections of the Secret Manager values)");
-  out.push(deliveriesText(p.deliveries));
-  for (const w of p.warnings) out.push("", `warning: ${w}`);
-  out.push("", "Resources by type");
-  out.push(table([...counts.entries()].sort().map(([t, n]) => [String(n), t])));
-  return out.join("\n");
+  out.push(blank, ...summary(p));
+  return out;
+}
+
+/**
+ * The readable summary `plan` prints. Unwrapped and uncoloured unless asked: `width` wraps every
+ * line to that many columns, `colour` styles headings and what needs acting on.
+ */
+export function planText(
+  p: Plan,
+  opts: { width?: number; colour?: boolean; verbose?: boolean } = {},
+): string {
+  return render(planLines(p, opts.verbose === true), opts);
 }
 
 /** `plan`: evaluates one stack offline and prints its plan, as JSON or as the summary. */
@@ -162,11 +201,20 @@ export async function showPlan(
   opts: {
     stack: string;
     json?: boolean;
+    verbose?: boolean;
     /** What the runbook knows about the stack (overdue secrets, where each rotation stands). */
     context?: (model: Model) => PlanContext;
   },
 ): Promise<void> {
   const ev = await evaluate({ projectDir: ctx.projectDir, stack: opts.stack });
   const plan = planJson(ev, opts.context?.(ev.model));
-  output(ctx)(opts.json ? JSON.stringify(plan, null, 2) : planText(plan));
+  output(ctx)(
+    opts.json
+      ? JSON.stringify(plan, null, 2)
+      : planText(plan, {
+          verbose: opts.verbose,
+          width: terminalWidth(process.stdout),
+          colour: useColour(process.stdout),
+        }),
+  );
 }

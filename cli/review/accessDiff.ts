@@ -13,7 +13,7 @@ import { Violation } from "../../policy/rules";
 import { checkoutRevision } from "../plan";
 import { readLog } from "../runbook/log";
 import { rotationStatus } from "../runbook/status";
-import { stacksIn, UsageError, unknownStackMessage } from "../shared/stacks";
+import { stacksIn, UsageError, unknownStack } from "../shared/stacks";
 import {
   DeliveryEntry,
   deliveryEntries,
@@ -223,7 +223,7 @@ export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffRep
   try {
     const known = stacksIn(opts.projectDir, baseDir);
     for (const s of opts.stacks ?? []) {
-      if (!known.includes(s)) throw new UsageError(unknownStackMessage(s, known));
+      if (!known.includes(s)) throw unknownStack(s, known);
     }
     const stacks = opts.stacks ?? known;
     if (stacks.length === 0) {

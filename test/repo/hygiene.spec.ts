@@ -28,13 +28,14 @@ describe("no committed secrets", () => {
     ).toBe(1);
   });
 
-  it("runs secretlint with the recommended preset, and it catches a planted credential", () => {
+  it("runs secretlint with the recommended preset through npm run scan: it catches a planted credential, masked, without colour codes in a pipe", () => {
     expect(
       JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, ".secretlintrc.json"), "utf8")).rules,
     ).toEqual([{ id: "@secretlint/secretlint-rule-preset-recommend" }]);
-    expect(
-      JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).scripts.test,
-    ).toMatch(/npm run scan/);
+    const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"))
+      .scripts as Record<string, string>;
+    expect(scripts.test).toMatch(/npm run scan/);
+    expect(scripts.scan).toBe("node scripts/scan.js");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-scan-"));
     try {
       // A real private key, generated now, so no credential literal exists in the repository.
@@ -45,23 +46,18 @@ describe("no committed secrets", () => {
       });
       fs.writeFileSync(path.join(dir, "deploy-key.pem"), privateKey);
       const body = privateKey.split("\n")[1];
-      const bin = path.join(PROJECT_DIR, "node_modules/.bin/secretlint");
+      const env = { ...process.env };
+      delete env.NO_COLOR;
+      delete env.FORCE_COLOR;
       const r = spawnSync(
-        bin,
-        [
-          "--maskSecrets",
-          "--secretlintrc",
-          path.join(PROJECT_DIR, ".secretlintrc.json"),
-          path.join(dir, "deploy-key.pem"),
-        ],
-        {
-          cwd: PROJECT_DIR,
-          encoding: "utf8",
-        },
+        process.execPath,
+        [path.join(PROJECT_DIR, "scripts", "scan.js"), path.join(dir, "deploy-key.pem")],
+        { cwd: PROJECT_DIR, encoding: "utf8", env },
       );
-      expect(r.status).not.toBe(0);
+      expect(r.status).toBe(1);
       expect(r.stdout + r.stderr).toContain("[PrivateKey] found private key");
       expect(r.stdout + r.stderr).not.toContain(body);
+      expect(r.stdout + r.stderr).not.toContain("\u001b[");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -110,25 +106,27 @@ describe("project files", () => {
     expect(fs.existsSync(path.join(PROJECT_DIR, "package-lock.json"))).toBe(true);
   });
 
-  const shared = path.resolve(PROJECT_DIR, "../shared/specs");
-  (fs.existsSync(shared) ? it : it.skip)(
-    "keeps specs/ identical to the shared platform contracts",
-    () => {
-      const hash = (f: string) => createHash("sha256").update(fs.readFileSync(f)).digest("hex");
-      const walk = (d: string): string[] =>
-        fs
-          .readdirSync(d, { withFileTypes: true })
-          .flatMap((e) =>
-            e.isDirectory()
-              ? walk(path.join(d, e.name)).map((f) => path.join(e.name, f))
-              : [e.name],
-          );
-      for (const f of walk(shared))
-        expect(`${f} ${hash(path.join(PROJECT_DIR, "specs", f))}`).toBe(
-          `${f} ${hash(path.join(shared, f))}`,
-        );
-    },
-  );
+  // The platform contracts are copies of files in public repositories (specs/SOURCES.md): each is
+  // still the blob SOURCES.md records, and every file of specs/ is listed there.
+  it("keeps specs/ as specs/SOURCES.md records it", () => {
+    const sources = fs.readFileSync(path.join(PROJECT_DIR, "specs", "SOURCES.md"), "utf8");
+    const blob = (f: string) => {
+      const data = fs.readFileSync(path.join(PROJECT_DIR, "specs", f));
+      return createHash("sha1")
+        .update(Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]))
+        .digest("hex");
+    };
+    const recorded = [...sources.matchAll(/([\w.-]+\.(?:json|graphql))\s+`([0-9a-f]{40})`/g)];
+    expect(recorded.length).toBeGreaterThanOrEqual(4);
+    for (const [, file, id] of recorded) expect(`${file} ${blob(file)}`).toBe(`${file} ${id}`);
+    const walk = (d: string): string[] =>
+      fs
+        .readdirSync(path.join(PROJECT_DIR, "specs", d), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    for (const f of walk("").filter((f) => !f.endsWith(".md"))) {
+      expect(sources).toContain(`\`${f}\``);
+    }
+  });
 });
 
 describe("platform credential shapes the recommended preset does not know", () => {
@@ -158,13 +156,36 @@ describe("platform credential shapes the recommended preset does not know", () =
 
 describe("README", () => {
   const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  const section = (title: string) => {
+    const start = readme.indexOf(`\n${title}\n`);
+    expect(start).toBeGreaterThan(-1);
+    const next = readme.slice(start + title.length + 2).search(/\n#{2,3} /);
+    return readme.slice(start, next === -1 ? undefined : start + title.length + 2 + next);
+  };
   it("opens with the two set-up commands, plan of staging and the tests", () => {
-    const block = readme.slice(readme.indexOf("## Set up"), readme.indexOf("## Real use"));
+    const block = section("## Set up (fresh clone)");
     expect(block).toContain("npm ci && npx pegasus-secrets plan --stack staging");
     expect(block).toContain("npm ci && npm test");
     expect(fs.readFileSync(path.join(PROJECT_DIR, ".ci/run"), "utf8")).toMatch(
       /npm ci[^\n]*\nnpm test\n/,
     );
+  });
+  it("documents the exit codes once: 0 ok, 1 a check failed, 2 bad input or usage", () => {
+    expect(readme.split("### Exit codes").length).toBe(2);
+    const block = section("### Exit codes");
+    for (const [code, meaning] of [
+      ["0", "did what was asked"],
+      ["1", "a check failed"],
+      ["2", "for bad input\nor usage"],
+    ])
+      expect(block).toContain(
+        `**${code}** ${code === "0" ? "when it " : code === "1" ? "when " : ""}${meaning}`,
+      );
+  });
+  it("has a first-deploy checklist that starts with doctor", () => {
+    const block = section("## First deploy: checklist");
+    const firstCommand = /```sh\n([^\n]*)/.exec(block)?.[1];
+    expect(firstCommand).toMatch(/^npx pegasus-secrets doctor --stack staging /);
   });
   it("documents every config key in its reference table", () => {
     for (const key of Object.keys(CONFIG_KEYS)) expect(readme).toContain(`\`${key}\``);

@@ -5,12 +5,14 @@ import { evaluate, readStackConfig } from "../../cli/plan";
 import { runProgram as runStack } from "../../stacks";
 import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { runProgram } from "@pegasus-secrets/test-engine";
-import { fixtureProject, FixtureProject } from "../fixtures";
-import { FIXED_NOW, PROJECT_DIR } from "../helpers";
+import { FixtureProject, projectCopy } from "../fixtures";
+import { FIXED_NOW } from "../helpers";
 
+// A copy of the project with the fixture stacks: its program reads its sibling stacks from there,
+// never the committed stack files.
 let fixture: FixtureProject;
 beforeAll(() => {
-  fixture = fixtureProject();
+  fixture = projectCopy("pegasus-pulumi-run-");
 });
 afterAll(() => fixture.cleanup());
 
@@ -39,7 +41,7 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
     const plan = await evaluate({
       projectDir: fixture.dir,
       stack: "staging",
-      program: () => runStack({ now: FIXED_NOW }),
+      program: () => runStack({ now: FIXED_NOW, stackFilesDir: fixture.dir }),
     });
     const config = plainConfig("staging");
     const canaries: string[] = [];
@@ -52,7 +54,7 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
     }
     const generated = `canary${randomBytes(12).toString("hex")}`;
     const r = await runProgram({
-      projectDir: PROJECT_DIR,
+      projectDir: fixture.dir,
       project: "pegasus-secrets",
       stack: "staging",
       config,
@@ -89,7 +91,7 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
   it("refuses a real pulumi up of production outside CI before declaring anything", async () => {
     const config = plainConfig("production");
     const r = await runProgram({
-      projectDir: PROJECT_DIR,
+      projectDir: fixture.dir,
       project: "pegasus-secrets",
       stack: "production",
       config,
@@ -118,7 +120,7 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
       .replace(/ownerId: \S+/, "ownerId: tea-examplestaging0");
     fs.writeFileSync(path.join(fixture.dir, "Pulumi.staging.yaml"), text);
     const r = await runProgram({
-      projectDir: PROJECT_DIR,
+      projectDir: fixture.dir,
       project: "pegasus-secrets",
       stack: "staging",
       config: plainConfig("staging"),

@@ -5,12 +5,12 @@ import * as path from "path";
  * Runs spec files inside this Jest test file, each in its own `describe` so its hooks stay its own.
  *
  * Why: Jest gives every test file a fresh module registry, and loading the Pulumi SDK, @pulumi/gcp and
- * our program costs over a second of CPU per file. Two suite files (one per core) load them twice
- * instead of once per spec, which keeps `npm test` fast on two cores. Three suites rather than two:
- * specs spend part of their time waiting on child processes and local servers, and a third worker
- * fills those gaps. Every `*.spec.ts` under test/ belongs to exactly one suite (`first` and `second`
- * take the folders listed for them, `third` the rest), so a new spec can never be skipped. Run one
- * spec alone with `PEGASUS_SPEC=1 npx jest <path>`.
+ * our program costs over a second of CPU per file. Three suite files load them three times instead
+ * of once per spec, which keeps `npm test` fast on two cores: one suite per core, and a third
+ * worker that fills the time specs spend waiting on child processes and local servers. Every
+ * `*.spec.ts` under test/ belongs to exactly one suite (`first` and `second` take the folders listed
+ * for them, `third` the rest), so a new spec can never be skipped. Run specs alone by path:
+ * `npx jest test/cli/runbook` (jest.config.js then runs the spec files themselves).
  */
 const ROOT = path.resolve(__dirname, "..", "..");
 /** Where specs live: the project's tests, and each workspace package's own self-tests. */
@@ -20,8 +20,8 @@ const SPEC_ROOTS = [
 ];
 /** Folders per suite (relative to the repository), balanced by measured run time; `third` takes every other folder. */
 export const SUITES: Record<"first" | "second", string[]> = {
-  first: ["test/stacks", "packages/test-engine/test", "test/cli/commands"],
-  second: ["test/cli/review", "test/policy"],
+  first: ["test/stacks", "packages/test-engine/test"],
+  second: ["test/cli/review", "test/policy", "test/cli/commands"],
 };
 export type Suite = "first" | "second" | "third";
 

@@ -6,8 +6,9 @@ import * as path from "path";
 import { CATALOG } from "../../../catalog";
 import { main } from "../../../cli/main";
 import { EXAMPLE_COMMAND, renderExample } from "../../../cli/local/envFiles";
+import { FIXTURE_DIR } from "../../fixtures";
+import { PROJECT_DIR } from "../../helpers";
 
-const PROJECT_DIR = path.resolve(__dirname, "../../..");
 const git = (...args: string[]) =>
   spawnSync("git", args, { cwd: PROJECT_DIR, encoding: "utf8", timeout: 10_000 });
 
@@ -17,7 +18,7 @@ async function run(...args: string[]) {
   const o = jest.spyOn(process.stdout, "write").mockImplementation((c) => !!out.push(String(c)));
   const e = jest.spyOn(process.stderr, "write").mockImplementation((c) => !!err.push(String(c)));
   try {
-    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: PROJECT_DIR });
+    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: FIXTURE_DIR });
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     o.mockRestore();

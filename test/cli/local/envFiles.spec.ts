@@ -17,6 +17,7 @@ import {
   renderExample,
   renderLocalEnv,
 } from "../../../cli/local/envFiles";
+import { UsageError } from "../../../cli/shared/usage";
 
 const rand = () => randomBytes(12).toString("hex");
 const DATE = "2030-01-02";
@@ -32,19 +33,25 @@ const counter = () => {
 describe("parseLocalScope", () => {
   it.each(["local", "staging"])("accepts %s", (s) => expect(parseLocalScope(s)).toBe(s));
   it.each(["production", "Production", "prod", " PRODUCTION "])(
-    "refuses %j with the exact message",
-    (s) => expect(() => parseLocalScope(s)).toThrow(new Error(PRODUCTION_REFUSAL)),
+    "refuses %j as a usage error with the fix",
+    (s) => {
+      expect(() => parseLocalScope(s)).toThrow(UsageError);
+      expect(() => parseLocalScope(s)).toThrow(
+        `${PRODUCTION_REFUSAL}\nFix: use --stack local (the default) or --stack staging (staging's public URLs and settings, local secrets).`,
+      );
+    },
   );
-  it("names the accepted scopes for anything else", () => {
+  it("names the accepted scopes for anything else, and the closest", () => {
     expect(() => parseLocalScope("dev")).toThrow(
-      new Error(
-        'Unknown --stack "dev" for env:local. Use local (the default) or staging; production values are never written locally.',
-      ),
+      'unknown --stack "dev" for env:local: it takes local (the default) or staging; production values are never written locally.\nFix: use --stack local or --stack staging.',
+    );
+    expect(() => parseLocalScope("stagign")).toThrow(
+      'unknown --stack "stagign" for env:local: it takes local (the default) or staging; production values are never written locally. Did you mean staging?\nFix: use --stack staging.',
     );
   });
   it("states the guide's reason in the refusal", () => {
     expect(PRODUCTION_REFUSAL).toBe(
-      'Refusing --stack production: production values are never written locally. A local .env holds developer-scoped, non-production values only (secrets-management guide, "Local development"). Use --stack local (the default) or --stack staging.',
+      'Refusing --stack production: production values are never written locally. A local .env holds developer-scoped, non-production values only (secrets-management guide, "Local development").',
     );
   });
 });
@@ -205,12 +212,13 @@ describe("renderLocalEnv: an existing file", () => {
     "PUBLIC_API_URL=http://localhost:9999",
     "",
   ].join("\n");
-  const render = (force: boolean, plain?: Record<string, string>) =>
+  const render = (force: boolean, plain?: Record<string, string>, regenerate = false) =>
     renderLocalEnv({
       catalog: CATALOG,
       scope: "local",
       existing: parseDotenv(before, "existing"),
       force,
+      regenerate,
       plain,
       generate: counter(),
       date: DATE,
@@ -222,9 +230,12 @@ describe("renderLocalEnv: an existing file", () => {
     expect(out.slice(0, 4)).toEqual(before.split("\n").slice(0, 4));
     expect(out[4]).toMatch(/^SIGNED_URL_KEY=gen\d+x+$/);
     expect(out[5]).toBe("PUBLIC_API_URL=http://localhost:9999");
-    expect(report.kept).toEqual(["OPENAI_API_KEY", "JWT_SECRET", "PUBLIC_API_URL"]);
+    expect(report.kept).toEqual(["OPENAI_API_KEY", "JWT_SECRET"]);
     expect(report.filled).toEqual(["SIGNED_URL_KEY"]);
+    // A setting that is not what the scope gives is kept, and said to differ (never "up to date").
+    expect(report.differ).toEqual(["PUBLIC_API_URL"]);
     expect(report.replaced).toEqual([]);
+    expect(report.regenerated).toEqual([]);
     expect(report.extra).toEqual(["MY_OWN"]);
     const present = ["OPENAI_API_KEY", "JWT_SECRET", "SIGNED_URL_KEY", "PUBLIC_API_URL"];
     expect(report.added).toEqual(
@@ -236,17 +247,29 @@ describe("renderLocalEnv: an existing file", () => {
     expect(text).toContain(`# Added by \`npx pegasus-secrets env:local\` (scope local, ${DATE}).`);
   });
 
-  it("with force, replaces what env:local produces and keeps values typed by hand", () => {
+  it("with force, replaces the settings that differ and keeps generated secrets and values typed by hand", () => {
     const { text, report } = render(true);
+    const v = values(text);
+    expect(v.get("JWT_SECRET")).toBe(oldJwt);
+    expect(v.get("PUBLIC_API_URL")).toBe("http://localhost:8080");
+    expect(v.get("OPENAI_API_KEY")).toBe(myOpenAi);
+    expect(v.get("MY_OWN")).toBe(mine);
+    expect(report.replaced).toEqual(["PUBLIC_API_URL"]);
+    expect(report.kept).toEqual(["OPENAI_API_KEY", "JWT_SECRET"]);
+    expect(report.differ).toEqual([]);
+  });
+
+  it("with regenerate, renews the generated secrets only", () => {
+    const { text, report } = render(false, undefined, true);
     const v = values(text);
     expect(v.get("JWT_SECRET")).not.toBe(oldJwt);
     expect(v.get("JWT_SECRET")).toMatch(/^gen\d+x+$/);
     expect(text).toContain(`export JWT_SECRET=${v.get("JWT_SECRET")}\n`);
-    expect(v.get("PUBLIC_API_URL")).toBe("http://localhost:8080");
+    expect(v.get("PUBLIC_API_URL")).toBe("http://localhost:9999");
     expect(v.get("OPENAI_API_KEY")).toBe(myOpenAi);
-    expect(v.get("MY_OWN")).toBe(mine);
-    expect(report.replaced).toEqual(["JWT_SECRET", "PUBLIC_API_URL"]);
-    expect(report.kept).toEqual(["OPENAI_API_KEY"]);
+    expect(report.regenerated).toEqual(["JWT_SECRET"]);
+    expect(report.filled).toEqual(["SIGNED_URL_KEY"]);
+    expect(report.differ).toEqual(["PUBLIC_API_URL"]);
   });
 
   it("uses the scope's plain values for new and forced entries", () => {

@@ -11,8 +11,11 @@ import { main } from "../../../cli/main";
 import { parseDotenv } from "../../../cli/local/dotenv";
 import { PRODUCTION_REFUSAL } from "../../../cli/local/envFiles";
 import { isGenerated, localEntries } from "../../../model";
+import { FIXTURE_DIR } from "../../fixtures";
+import { copyProject, runCli } from "../../helpers";
 
-const PROJECT_DIR = path.resolve(__dirname, "../../..");
+/** The fixture project: `--stack staging` reads its staging stack, never the committed one. */
+const PROJECT = FIXTURE_DIR;
 const rand = () => randomBytes(12).toString("hex");
 const tmpDirs: string[] = [];
 const tmp = () => {
@@ -29,7 +32,7 @@ async function run(...args: string[]) {
   const o = jest.spyOn(process.stdout, "write").mockImplementation((c) => !!out.push(String(c)));
   const e = jest.spyOn(process.stderr, "write").mockImplementation((c) => !!err.push(String(c)));
   try {
-    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: PROJECT_DIR });
+    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: PROJECT });
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     o.mockRestore();
@@ -98,7 +101,7 @@ describe("env:local, a new file", () => {
 });
 
 describe("env:local, an existing file", () => {
-  it("keeps values without --force, fixes the mode, and replaces produced values with it", async () => {
+  it("keeps values without --force, fixes the mode, says what differs, and --force and --regenerate change only theirs", async () => {
     const dir = tmp();
     const file = path.join(dir, ".env");
     const mine = rand();
@@ -115,7 +118,8 @@ describe("env:local, an existing file", () => {
     expect(kept.code).toBe(0);
     expect(mode(file)).toBe(0o600);
     expect(kept.stdout).toContain(`Updated ${file} (mode 0600, was 0644; scope local).`);
-    expect(kept.stdout).toContain("  kept: OPENAI_API_KEY, JWT_SECRET, PUBLIC_API_URL\n");
+    expect(kept.stdout).toContain("  kept: OPENAI_API_KEY, JWT_SECRET\n");
+    expect(kept.stdout).toContain("  differ from scope local, kept: PUBLIC_API_URL\n");
     expect(kept.stdout).toContain("  not in the catalog, left as they are: MY_OWN\n");
     let v = read(file);
     expect([v.get("MY_OWN"), v.get("JWT_SECRET"), v.get("OPENAI_API_KEY")]).toEqual([
@@ -128,22 +132,31 @@ describe("env:local, an existing file", () => {
     const signedUrlKey = v.get("SIGNED_URL_KEY")!;
 
     const again = await run("env:local", "--out", file);
-    expect(again.stdout).toContain(`${file} is up to date (mode 0600; scope local).`);
+    expect(again.stdout).toContain(
+      `${file} is unchanged (mode 0600; scope local), but 1 setting(s) in it differ from scope local.`,
+    );
     expect(read(file).get("SIGNED_URL_KEY")).toBe(signedUrlKey);
 
     const forced = await run("env:local", "--out", file, "--force");
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain(
-      "  replaced (--force): JWT_SECRET, SIGNED_URL_KEY, PUBLIC_API_URL\n",
-    );
+    expect(forced.stdout).toContain("  replaced (--force): PUBLIC_API_URL\n");
+    v = read(file);
+    expect(v.get("PUBLIC_API_URL")).toBe("http://localhost:8080");
+    expect([v.get("JWT_SECRET"), v.get("SIGNED_URL_KEY")]).toEqual([oldJwt, signedUrlKey]);
+    expect([v.get("MY_OWN"), v.get("OPENAI_API_KEY")]).toEqual([mine, myKey]);
+
+    const upToDate = await run("env:local", "--out", file);
+    expect(upToDate.stdout).toContain(`${file} is up to date (mode 0600; scope local).`);
+
+    const renewed = await run("env:local", "--out", file, "--regenerate");
+    expect(renewed.stdout).toContain("  regenerated (--regenerate): JWT_SECRET, SIGNED_URL_KEY\n");
     v = read(file);
     expect(v.get("JWT_SECRET")).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(v.get("JWT_SECRET")).not.toBe(oldJwt);
     expect(v.get("SIGNED_URL_KEY")).not.toBe(signedUrlKey);
-    expect(v.get("PUBLIC_API_URL")).toBe("http://localhost:8080");
     expect([v.get("MY_OWN"), v.get("OPENAI_API_KEY")]).toEqual([mine, myKey]);
     expect(mode(file)).toBe(0o600);
-    for (const out of [kept.stdout, again.stdout, forced.stdout]) {
+    for (const out of [kept.stdout, again.stdout, forced.stdout, renewed.stdout]) {
       for (const secret of [mine, myKey, oldJwt, signedUrlKey, v.get("JWT_SECRET")!]) {
         expect(out).not.toContain(secret);
       }
@@ -169,22 +182,25 @@ describe("env:local, an existing file", () => {
 
 describe("env:local --stack", () => {
   it.each(["production", "Production", "prod"])(
-    "refuses %s with the exact message and writes nothing",
+    "refuses %s as a usage error (exit 2) with the command to run instead, and writes nothing",
     async (stack) => {
       const dir = tmp();
       const r = await run("env:local", "--out", dir, "--stack", stack);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`error: ${PRODUCTION_REFUSAL}\n`);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `error: ${PRODUCTION_REFUSAL}\nFix: npx pegasus-secrets env:local --out ${dir} --stack local\n`,
+      );
       expect(r.stdout).toBe("");
       expect(fs.readdirSync(dir)).toEqual([]);
     },
   );
 
-  it("refuses an unknown scope", async () => {
-    const r = await run("env:local", "--out", tmp(), "--stack", "qa");
-    expect(r.code).toBe(1);
+  it("refuses an unknown scope (exit 2)", async () => {
+    const dir = tmp();
+    const r = await run("env:local", "--out", dir, "--stack", "qa");
+    expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'error: Unknown --stack "qa" for env:local. Use local (the default) or staging; production values are never written locally.\n',
+      'error: unknown --stack "qa" for env:local: it takes local (the default) or staging; production values are never written locally.\nFix: use --stack local or --stack staging.\n',
     );
   });
 
@@ -193,7 +209,7 @@ describe("env:local --stack", () => {
     const r = await run("env:local", "--out", dir, "--stack", "staging");
     expect(r.code).toBe(0);
     const stagingFile = YAML.parse(
-      fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8"),
+      fs.readFileSync(path.join(FIXTURE_DIR, "Pulumi.staging.yaml"), "utf8"),
     );
     const stagingPlain = stagingFile.config["pegasus-secrets:plain"];
     const v = read(path.join(dir, ".env"));
@@ -260,5 +276,66 @@ describe("env:local targets", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${path.join(dir, ".env")} is a symbolic link;`);
     expect(fs.lstatSync(path.join(dir, ".env")).isSymbolicLink()).toBe(true);
+  });
+});
+
+// The stumbles, through the real CLI as a child process (the package's bin, in a project copy).
+describe("env:local as a child process", () => {
+  let project: { dir: string; cleanup(): void };
+  beforeAll(() => {
+    project = copyProject("pegasus-env-bin-");
+  });
+  afterAll(() => project.cleanup());
+
+  it("over an existing .env with a stale PUBLIC_API_URL says so, and --force keeps the generated secrets", async () => {
+    const dir = tmp();
+    const file = path.join(dir, ".env");
+    const first = await runCli(project.dir, ["env:local", "--out", dir]);
+    expect(first.code).toBe(0);
+    const before = read(file);
+    const stale = `https://api.${rand()}.test`;
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, "utf8").replace(/^PUBLIC_API_URL=.*$/m, `PUBLIC_API_URL=${stale}`),
+    );
+    const again = await runCli(project.dir, ["env:local", "--out", dir]);
+    expect(again).toEqual({
+      code: 0,
+      stderr: "",
+      stdout: [
+        `${file} is unchanged (mode 0600; scope local), but 1 setting(s) in it differ from scope local.`,
+        `  kept: ${localEntries(CATALOG)
+          .map((e) => e.name)
+          .filter((n) => n !== "PUBLIC_API_URL")
+          .join(", ")}`,
+        "  differ from scope local, kept: PUBLIC_API_URL",
+        `To take scope local's values for them: npx pegasus-secrets env:local --out ${dir} --force (generated secrets and values you typed in stay).`,
+        `Fill in by hand (see the comment above each in the file; developer-scoped values only): ${localEntries(
+          CATALOG,
+        )
+          .filter((e) => before.get(e.name) === "")
+          .map((e) => e.name)
+          .join(", ")}`,
+        "Never commit this file. If a value in it is exposed, rotate it before your next push.",
+        "",
+      ].join("\n"),
+    });
+    const forced = await runCli(project.dir, ["env:local", "--out", dir, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain("  replaced (--force): PUBLIC_API_URL\n");
+    const after = read(file);
+    expect(after.get("PUBLIC_API_URL")).toBe("http://localhost:8080");
+    for (const e of generated) expect(after.get(e.name)).toBe(before.get(e.name));
+  });
+
+  it("--stack production is a usage error with the fix (exit 2), and nothing is written", async () => {
+    const dir = tmp();
+    const r = await runCli(project.dir, ["env:local", "--out", dir, "--stack", "production"]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `error: ${PRODUCTION_REFUSAL}\nFix: npx pegasus-secrets env:local --out ${dir} --stack local\n`,
+    });
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

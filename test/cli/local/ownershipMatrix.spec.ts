@@ -4,8 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CATALOG } from "../../../catalog";
 import { MATRIX_FILE, renderOwnershipMatrix } from "../../../cli/local/ownershipMatrix";
-
-const PROJECT_DIR = path.resolve(__dirname, "..", "..", "..");
+import { PROJECT_DIR } from "../../helpers";
 
 test(`${MATRIX_FILE} is up to date with the catalog (run \`npx pegasus-secrets docs\` if not)`, () => {
   const committed = fs.readFileSync(path.join(PROJECT_DIR, MATRIX_FILE), "utf8");

@@ -1,23 +1,21 @@
 // The plan engine's two layers: what the program registered under the runtime mocks (values in the
 // SDK's wire form), and the redacted evaluation every reader of the plan gets. A small program stands
 // in for ours, so each layer is checked on exactly what it was given.
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { evaluate, redact, REDACTED, runUnderMocks } from "../../../cli/plan";
-import { canaryValueGenerator, PROJECT_DIR } from "../../helpers";
+import { fixtureProject, FixtureProject } from "../../fixtures";
+import { canaryValueGenerator } from "../../helpers";
 
 describe("the plan engine", () => {
+  let fixture: FixtureProject;
   let dir: string;
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-engine-"));
-    for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml"])
-      fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+    fixture = fixtureProject();
+    dir = fixture.dir;
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => fixture.cleanup());
 
   /** A generated value stored as a secret input of a child resource, and exported as a secret. */
   const program = () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { main } from "../../../cli/main";
@@ -8,6 +7,7 @@ import { Executor, OpsContext } from "../../../cli/runbook/context";
 import { appendLog, VerifyEntry } from "../../../cli/runbook/log";
 import { loadModel } from "../../../cli/runbook/stackEdit";
 import { previousKeepers, rotationKeepers } from "../../../model";
+import { fixtureProject } from "../../fixtures";
 import { PROJECT_DIR } from "../../helpers";
 
 /** A throwaway copy of the project's config files: the runbook commands edit and log in it. */
@@ -33,16 +33,14 @@ export interface TempProject {
 
 /** The project files a runbook command reads besides the stack files (which come from the fixtures). */
 const COPIED = ["Pulumi.yaml", ".gitignore", ".env.example"];
-const STACKS = path.join(PROJECT_DIR, "test", "fixtures", "stacks");
 
-/** A temp project with the tests' fixture stack files: never the committed ones' mutable state. */
 export function tempProject(start = "2026-11-29T03:00:00Z"): TempProject {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-runbook-"));
+  // The stack files are the tests' own fixtures, never the committed ones (test/fixtures.ts).
+  const dir = fixtureProject().dir;
   for (const f of COPIED) {
     if (fs.existsSync(path.join(PROJECT_DIR, f)))
       fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
   }
-  for (const f of fs.readdirSync(STACKS)) fs.copyFileSync(path.join(STACKS, f), path.join(dir, f));
   return {
     dir,
     clock: { now: new Date(start) },

@@ -143,7 +143,7 @@ describe("rotate", () => {
       const r = await cli(p, ["rotate", "JWT_SECRET", "--stack", "prod", ...op]);
       expect([r.code, r.err]).toEqual([
         2,
-        `error: option '-s, --stack <name>' argument 'prod' is invalid. Unknown stack "prod": did you mean "production"? The stacks of this project (Pulumi.<stack>.yaml): staging, production.\n(run with --help for usage)\n`,
+        `error: unknown stack "prod". The stacks of this project (one Pulumi.<stack>.yaml each): staging, production. Did you mean production?\nFix: npx pegasus-secrets rotate JWT_SECRET --stack production --operator alice\n`,
       ]);
       expect(logEntries(p)).toEqual([]);
       await refused(

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { ConfigError } from "../../../model";
 import { StackFile, validateStackText, writeStackFiles } from "../../../cli/runbook/stackEdit";
+import { FIXTURE_DIR } from "../../fixtures";
 import { PROJECT_DIR } from "../../helpers";
 import { tempProject, TempProject } from "./helpers";
 
@@ -76,7 +77,8 @@ describe("StackFile: editing keepers keeps comments and formatting", () => {
   });
 
   it("creates previousKeepers right after rotations when it does not exist", () => {
-    const f = StackFile.load(PROJECT_DIR, "staging");
+    // The fixture stack (one keeper, no previousKeepers), not the committed one: its state changes.
+    const f = StackFile.load(FIXTURE_DIR, "staging");
     f.setKeeper("rotations", "JWT_SECRET", "2026-11-29.1");
     f.setKeeper("previousKeepers", "JWT_SECRET", "initial");
     const after = f.toString();
@@ -84,7 +86,7 @@ describe("StackFile: editing keepers keeps comments and formatting", () => {
       'pegasus-secrets:rotations:\n    JWT_SECRET: "2026-11-29.1"\n  pegasus-secrets:previousKeepers:\n    JWT_SECRET: "initial"\n',
     );
     // Everything before the edit is unchanged.
-    const before = fs.readFileSync(`${PROJECT_DIR}/Pulumi.staging.yaml`, "utf8");
+    const before = fs.readFileSync(`${FIXTURE_DIR}/Pulumi.staging.yaml`, "utf8");
     const cut = before.indexOf("pegasus-secrets:rotations:");
     expect(after.slice(0, cut)).toBe(before.slice(0, cut));
   });

@@ -1,31 +1,15 @@
 // The stack option every stack-scoped command shares: its choices are the project's stack files, and
-// a mistyped name is a usage error (exit 2) naming the closest stack and listing them all. Run through
-// the real CLI (the package's bin, as a child process) in a copy of the project with a third stack.
-import { execFile } from "child_process";
+// a mistyped name is a usage error (exit 2) naming the closest stack, listing them all and showing the
+// corrected command. Run through the real CLI (the package's bin, as a child process) in a copy of the
+// project with the fixture stacks and a third stack.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { promisify } from "util";
 import { main } from "../../../cli/main";
 import { closestStack, stacksIn, unknownStackMessage } from "../../../cli/shared/stacks";
-import { copyProject } from "../../helpers";
+import { copyProject, runCli } from "../../helpers";
 
-const run = promisify(execFile);
-
-/** Runs the copy's own bin; resolves with the exit code and both streams, whatever the code. */
-async function bin(dir: string, args: string[]) {
-  try {
-    const r = await run(process.execPath, [path.join(dir, "bin", "pegasus-secrets.js"), ...args], {
-      cwd: dir,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-const invalid = (flag: string, name: string, closest: string) =>
-  `error: option '${flag}' argument '${name}' is invalid. Unknown stack "${name}": did you mean "${closest}"? The stacks of this project (Pulumi.<stack>.yaml): staging, production, qa.\n(run with --help for usage)\n`;
+const STACKS = "The stacks of this project (one Pulumi.<stack>.yaml each)";
 
 describe("the --stack option", () => {
   let project: { dir: string; cleanup(): void };
@@ -36,21 +20,35 @@ describe("the --stack option", () => {
       path.join(project.dir, "Pulumi.staging.yaml"),
       path.join(project.dir, "Pulumi.qa.yaml"),
     );
+    // access-diff compares with a git revision: the copy is a repository with one commit.
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: project.dir, stdio: "ignore" });
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "base");
   });
   afterAll(() => project.cleanup());
 
-  it("refuses a mistyped stack before doing anything: exit 2, the closest stack and every stack named", async () => {
-    const r = await bin(project.dir, ["plan", "--stack", "prod"]);
+  // The stumbles of a mistyped stack: each command exits 2 before doing anything, names the
+  // closest stack, lists them all, and shows the command corrected. Through the real bin.
+  it.each([
+    [["policy-check", "--stack", "prod"], "prod", "production"],
+    [["access-diff", "--base", "HEAD", "--stack", "prod"], "prod", "production"],
+    [["log", "--stack", "prod"], "prod", "production"],
+  ])("%j refuses %s, naming %s, as a child process", async (args, wrong, right) => {
+    const r = await runCli(project.dir, args);
     expect(r).toEqual({
       code: 2,
       stdout: "",
-      stderr: invalid("-s, --stack <name>", "prod", "production"),
+      stderr: `error: unknown stack "${wrong}". ${STACKS}: staging, production, qa. Did you mean ${right}?\nFix: npx pegasus-secrets ${args.join(" ").replace(wrong, right)}\n`,
     });
-  }, 30_000);
+    expect(fs.existsSync(path.join(project.dir, "operations"))).toBe(false);
+  });
 
-  // Each stack-scoped command, with the refused name, the stack it should suggest, and its flag.
+  // Every other stack-scoped command refuses the same way (in process: the same code path).
   it.each([
-    [["policy-check", "--stack", "staging", "Qa"], "Qa", "qa", "-s, --stack <name...>"],
+    [["plan", "--stack", "stage"], "stage", "staging"],
+    [["policy-check", "--stack", "staging", "Qa"], "Qa", "qa"],
     [["verify", "--stack", "stagign"], "stagign", "staging"],
     [
       ["rotate", "JWT_SECRET", "--stack", "production2", "--operator", "alice"],
@@ -60,8 +58,7 @@ describe("the --stack option", () => {
     [["finalize", "JWT_SECRET", "--stack", "q", "--operator", "alice"], "q", "qa"],
     [["evidence", "--stack", "prd"], "prd", "production"],
     [["rotation-status", "--stack", "STAGING-1"], "STAGING-1", "staging"],
-    [["log", "--stack", "prod"], "prod", "production"],
-  ])("%j refuses %s the same way", async (args, name, closest, flag = "-s, --stack <name>") => {
+  ])("%j refuses %s the same way", async (args, name, closest) => {
     const err: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((c: unknown) => {
       err.push(String(c));
@@ -73,7 +70,10 @@ describe("the --stack option", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(err.join("")).toBe(invalid(flag, name, closest));
+    const fixed = args.map((a) => (a === name ? closest : a)).join(" ");
+    expect(err.join("")).toBe(
+      `error: unknown stack "${name}". ${STACKS}: staging, production, qa. Did you mean ${closest}?\nFix: npx pegasus-secrets ${fixed}\n`,
+    );
     expect(fs.existsSync(path.join(project.dir, "operations"))).toBe(false);
   });
 
@@ -123,9 +123,16 @@ describe("the stacks of a project", () => {
     expect(closestStack(name, ["staging", "production", "qa"])).toBe(stack);
   });
 
+  it.each([["../../etc/passwd"], ["staging/.."], [".."], ["dev"], ["xyzzy"]])(
+    "%s is close to no stack: a suggestion is never a guess",
+    (name) => {
+      expect(closestStack(name, ["staging", "production", "qa"])).toBeUndefined();
+    },
+  );
+
   it("a project with no stack file says how to create one", () => {
     expect(unknownStackMessage("dev", [])).toBe(
-      'Unknown stack "dev": this project has no stack file (Pulumi.<stack>.yaml), so there is no stack to choose. Create one with pulumi stack init dev.',
+      'unknown stack "dev": this project has no stack file (Pulumi.<stack>.yaml), so there is no stack to choose.\nFix: create one: pulumi stack init dev, and commit its Pulumi.<stack>.yaml.',
     );
   });
 });
