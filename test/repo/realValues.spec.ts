@@ -45,8 +45,8 @@ function runsProgramOnRepository(text: string): boolean {
 /** The rule: what marks a test module as reading the committed stack files. */
 const READERS: { why: string; test(text: string): boolean }[] = [
   {
-    why: "the repository root, and a stack file named in full",
-    test: (t) => t.includes("PROJECT_DIR") && STACK_FILE.test(t),
+    why: "a stack file named in full on the repository root",
+    test: (t) => new RegExp(`PROJECT_DIR[^;\\n]{0,80}${STACK_FILE.source}`).test(t),
   },
   {
     why: "a stack file's name built on the repository root",

@@ -160,7 +160,7 @@ describe("two phases for every kind: old and new accepted until finalize, only n
     const regs = await runUnderMocks({
       projectDir: p.dir,
       stack,
-      program: () => runProgram({ now: p.clock.now }),
+      program: () => runProgram({ now: p.clock.now, stackFilesDir: p.dir }),
       overrides,
       secretOverrides: Object.keys(overrides),
     });

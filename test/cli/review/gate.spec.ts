@@ -314,7 +314,7 @@ test("usage errors: an unknown base ref, a stack on neither side, no base at all
     'The base revision "origin/no-such-branch" is not in this repository. Fetch it first',
   );
   await expect(accessDiff({ projectDir: repo, base: "main", stacks: ["stg"] })).rejects.toThrow(
-    'Unknown stack "stg": did you mean "staging"?',
+    'unknown stack "stg". The stacks of this project (one Pulumi.<stack>.yaml each): staging. Did you mean staging?\nFix: use --stack staging.',
   );
   await expect(accessDiff({ projectDir: repo })).rejects.toThrow(
     "Give the base either as a git ref (--base) or as a checked-out folder (--base-project).",

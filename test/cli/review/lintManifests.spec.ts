@@ -3,6 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../../cli/main";
+import { FIXTURE_DIR } from "../../fixtures";
+
+/** The CLI in process, on the fixture project (lint-manifests reads no stack file). */
+const lint = (...args: string[]) =>
+  main(["node", "pegasus-secrets", "lint-manifests", ...args], { projectDir: FIXTURE_DIR });
 
 const EXAMPLES = path.resolve(__dirname, "..", "..", "..", "examples", "manifests");
 
@@ -17,36 +22,16 @@ test("the CLI exits 1 on findings, 0 on none, and refuses a folder with no manif
     .mockImplementation((c: string | Uint8Array) => (err.push(String(c)), true));
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-manifests-"));
   try {
-    expect(
-      await main(["node", "pegasus-secrets", "lint-manifests", path.join(EXAMPLES, "good")]),
-    ).toBe(0);
-    expect(
-      await main([
-        "node",
-        "pegasus-secrets",
-        "lint-manifests",
-        path.join(EXAMPLES, "bad"),
-        "--json",
-      ]),
-    ).toBe(1);
+    expect(await lint(path.join(EXAMPLES, "good"))).toBe(0);
+    expect(await lint(path.join(EXAMPLES, "bad"), "--json")).toBe(1);
     const json = JSON.parse(out[1]) as { findings: { file: string }[] };
     expect(json.findings).toHaveLength(33);
     // --exclude leaves paths out, as the PR workflow leaves out the examples of refused files.
-    expect(
-      await main([
-        "node",
-        "pegasus-secrets",
-        "lint-manifests",
-        EXAMPLES,
-        "--exclude",
-        "bad",
-        "--json",
-      ]),
-    ).toBe(0);
-    expect(await main(["node", "pegasus-secrets", "lint-manifests", empty])).toBe(1);
+    expect(await lint(EXAMPLES, "--exclude", "bad", "--json")).toBe(0);
+    expect(await lint(empty)).toBe(1);
     // A path that is not a folder is a usage error.
     const missing = `${empty}-missing`;
-    expect(await main(["node", "pegasus-secrets", "lint-manifests", missing])).toBe(2);
+    expect(await lint(missing)).toBe(2);
     expect(err.join("")).toContain(
       `error: ${missing} is not a folder. Pass the repository (or folder) to lint.`,
     );

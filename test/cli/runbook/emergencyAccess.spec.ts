@@ -33,7 +33,7 @@ describe("emergency access", () => {
     evaluate({
       projectDir: p.dir,
       stack: "staging",
-      program: () => runProgram({ now: p.clock.now }),
+      program: () => runProgram({ now: p.clock.now, stackFilesDir: p.dir }),
     });
 
   it("grant -> plan -> access rows -> expiry warning -> revoke", async () => {
@@ -192,8 +192,8 @@ describe("emergency access", () => {
     it("no incident, more than 24 hours, not a duration", async () => {
       await refused(
         without("--incident"),
-        /required option '--incident <id>' not specified/,
-        undefined,
+        /^grant-access needs --incident <id>\.\nFix: npx pegasus-secrets grant-access DATABASE_URL .* --incident <id>$/,
+        2,
       );
       await refused(
         withArg("--for", "25h"),
@@ -224,7 +224,7 @@ describe("emergency access", () => {
       );
       const two = grant("staging", "--consumer", "api");
       two.splice(2, 0, "REDIS_URL");
-      await refused(two, /too many arguments for 'grant-access'/, undefined);
+      await refused(two, /^grant-access takes 1 argument; got 2\.\nFix: /, 2);
     });
   });
 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
     production = await evaluate({
       projectDir: base.dir,
       stack: "production",
-      program: () => runProgram({ now: base.clock.now }),
+      program: () => runProgram({ now: base.clock.now, stackFilesDir: base.dir }),
     });
   } finally {
     base.cleanup();

@@ -122,7 +122,7 @@ describe("seal", () => {
     const regs = await runUnderMocks({
       projectDir: p.dir,
       stack: "staging",
-      program: () => runProgram({ now: p.clock.now }),
+      program: () => runProgram({ now: p.clock.now, stackFilesDir: p.dir }),
     });
     expect(regs.files.external.filter((e) => e.key.startsWith("openaiApiKey"))).toEqual([
       { key: "openaiApiKeyApi", state: "sealed" },

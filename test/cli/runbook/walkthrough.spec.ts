@@ -184,7 +184,7 @@ describe("the runbook walkthrough: a database credential and an external key, st
         (production ??= await evaluate({
           projectDir: p.dir,
           stack: "production",
-          program: () => runProgram({ now: p.clock.now }),
+          program: () => runProgram({ now: p.clock.now, stackFilesDir: p.dir }),
         })),
     };
     advance(p, 5);
