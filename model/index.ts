@@ -18,3 +18,5 @@ export * from "./suggest";
 export * from "./configErrors";
 export * from "./plainValues";
 export * from "./placeholders";
+export { storedSecrets } from "./secretValues";
+export type { StoredSecret } from "./secretValues";

@@ -40,6 +40,30 @@ export function modelIdentities(cfg: StackConfig, issues: IssueList): IdentityMo
   return identities;
 }
 
+/** One secret a catalog entry stores, before any stack: its scope, readers and ID suffix. */
+export interface StoredSecret {
+  /** `shared` (one value for every consumer) or the one consumer whose own value it holds. */
+  scope: Consumer | "shared";
+  /**
+   * The consumers whose runtime identities may read it: its IAM accessor grant and the
+   * unexpected-access alert are both built from this list (a stack grants those it has identities for).
+   */
+  consumers: Consumer[];
+  /** Its secret ID after the stack's `secretIdPrefix-`. */
+  name: string;
+}
+
+/** The secrets one catalog entry stores in Secret Manager: one shared, or one per consumer. */
+export function storedSecrets(entry: SecretEntry): StoredSecret[] {
+  const receivers = entry.consumers.filter((c) => c !== "mobile");
+  const scopes: (Consumer | "shared")[] = entry.scope === "shared" ? ["shared"] : receivers;
+  return scopes.map((scope) => ({
+    scope,
+    consumers: scope === "shared" ? receivers : [scope],
+    name: kebab(entry.name) + (scope === "shared" ? "" : `-${scope}`),
+  }));
+}
+
 /** Every stored value of every secret, and the external config keys they read. */
 export function modelSecrets(
   catalog: CatalogEntry[],
@@ -63,11 +87,7 @@ export function modelSecrets(
       ({ kind: (leader ?? entry).defaultSource } as SourceConfig);
     const keeper = cfg.rotations[leader?.name ?? entry.name] ?? INITIAL_KEEPER;
     const previousKeeper = cfg.previousKeepers[leader?.name ?? entry.name];
-    const receivers = entry.consumers.filter((c) => c !== "mobile");
-    const scopes: (Consumer | "shared")[] = entry.scope === "shared" ? ["shared"] : receivers;
-    for (const scope of scopes) {
-      const consumers = scope === "shared" ? receivers : [scope];
-      const name = kebab(entry.name) + (scope === "shared" ? "" : `-${scope}`);
+    for (const { scope, consumers, name } of storedSecrets(entry)) {
       const secretId = `${cfg.secretIdPrefix}-${name}`;
       const accessors = consumers.filter((c): c is GcpConsumer => identityOf.has(c as GcpConsumer));
       if (source.kind === "gcsHmac") {

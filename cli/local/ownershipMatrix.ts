@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CATALOG, CatalogEntry, CONSUMERS, Consumer } from "../../catalog";
+import { storedSecrets } from "../../model";
 import { writeFileAtomic } from "../shared/atomicWrite";
 import { CliContext, output } from "../shared/context";
 
@@ -78,6 +79,30 @@ export function renderOwnershipMatrix(catalog: CatalogEntry[]): string {
     out.push(
       `| \`${e.name}\` | ${CONSUMERS.map((c) => receives(e, c)).join(" | ")} | ${e.plainKind} | ${e.default === undefined ? "set per stack" : `\`${e.default}\``} | ${escape(e.notes)} |`,
     );
+  }
+  out.push(
+    "",
+    "## Who may read each stored secret",
+    "",
+    "Every secret the catalog stores in Secret Manager, and the runtime identities allowed to read it. Its",
+    "IAM accessor grant and the unexpected-access alert (docs/operations.md) are both built from this",
+    "list by the model, so they cannot disagree: a read by any other principal (a person, another",
+    "consumer, another stack's identity) counts on the alert. `<prefix>` is the stack's `secretIdPrefix`",
+    "(its name by default); a stack grants only the consumers it has a runtime identity for.",
+    "`npx pegasus-secrets plan --stack <name>` shows each stack's identities, and `plan --json` the alert's",
+    "log filter (`signals.unexpectedAccess`).",
+    "",
+    "| Secret ID | Variable | Value | Read by the runtime identity of |",
+    "|---|---|---|---|",
+  );
+  for (const e of secrets) {
+    if (e.kind !== "secret") continue;
+    for (const s of storedSecrets(e)) {
+      const value = s.scope === "shared" ? "shared" : `${COLUMN[s.scope]}'s own`;
+      out.push(
+        `| \`<prefix>-${s.name}\` | \`${e.name}\` | ${value} | ${s.consumers.map((c) => COLUMN[c]).join(", ")} |`,
+      );
+    }
   }
   return `${out.join("\n")}\n`;
 }
