@@ -78,18 +78,34 @@ export function placeholders(input: DoctorInput, model: Model): Check {
   );
 }
 
-/** Every external value this stack uses is set, encrypted. */
+/**
+ * Every external value this stack uses is set: encrypted in the stack file, or sealed with the
+ * stack's KMS key (`sealedValues`, written by `seal`).
+ */
 export function externalValues(input: DoctorInput, files: StackFileConfig, model: Model): Check {
   const state = new Map(files.external.map((e) => [e.key, e.state]));
   const needed = model.externalKeys.map((k) => k.key);
-  const pending = needed.filter((k) => state.get(k) !== "encrypted");
+  const set = (k: string) => state.get(k) === "encrypted" || state.get(k) === "sealed";
+  const pending = needed.filter((k) => !set(k));
   if (pending.length === 0) {
-    return ok("external values", `all ${needed.length} set as secrets (${needed.join(", ")}).`);
+    const sealed = needed.filter((k) => state.get(k) === "sealed").length;
+    const how =
+      sealed === 0
+        ? "set as secrets"
+        : sealed === needed.length
+          ? "sealed"
+          : `set as secrets or sealed (${sealed} sealed)`;
+    return ok("external values", `all ${needed.length} ${how} (${needed.join(", ")}).`);
   }
+  const others = pending.length > 1 ? ", and the same for each of the others" : "";
+  const first = model.externalKeys.find((k) => k.key === pending[0])!;
+  const fix = model.config.sealedValues
+    ? `npx pegasus-secrets seal ${first.variable} --stack ${input.stack}${first.scope === "shared" ? "" : ` --consumer ${first.scope}`} --operator <you>   (paste the value at the prompt)${others}`
+    : `pulumi config set --secret ${pending[0]} --stack ${input.stack}   (paste the value at the prompt)${others}`;
   return fail(
     "external values",
-    `${pending.length} of ${needed.length} not set as secrets: ${pending.join(", ")}.`,
-    `pulumi config set --secret ${pending[0]} --stack ${input.stack}${pending.length > 1 ? " (paste the value at the prompt), and the same for each of the others" : "   (paste the value at the prompt)"}`,
+    `${pending.length} of ${needed.length} not set: ${pending.join(", ")}.`,
+    fix,
   );
 }
 

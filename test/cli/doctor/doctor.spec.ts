@@ -1,3 +1,4 @@
+import { randomBytes } from "crypto";
 // `doctor --stack <name>` against a machine made of temporary folders (./world.ts): a fake `pulumi`
 // on PATH, a home folder, generated tokens. Every check passes on the ready machine; each test takes
 // one prerequisite away and asserts that check's line exactly, and that no credential is ever shown.
@@ -231,8 +232,24 @@ describe("doctor, one prerequisite missing at a time", () => {
       {
         name: "external values",
         status: "FAIL",
-        detail: "1 of 5 not set as secrets: redisUrl.",
+        detail: "1 of 5 not set: redisUrl.",
         fix: "pulumi config set --secret redisUrl --stack staging   (paste the value at the prompt)",
+      },
+    ],
+    [
+      "an external value neither encrypted nor sealed, where the stack seals its values",
+      (w) =>
+        w.edit("staging", (t) =>
+          t.replace(
+            / {2}pegasus-secrets:redisUrl:\n {4}secure: \S+\n/,
+            "  pegasus-secrets:sealedValues:\n    key: projects/pegasus-staging/locations/global/keyRings/ops/cryptoKeys/seal\n",
+          ),
+        ),
+      {
+        name: "external values",
+        status: "FAIL",
+        detail: "1 of 5 not set: redisUrl.",
+        fix: "npx pegasus-secrets seal REDIS_URL --stack staging --operator <you>   (paste the value at the prompt)",
       },
     ],
     [
@@ -260,6 +277,29 @@ describe("doctor, one prerequisite missing at a time", () => {
     expect(bad).toEqual([{ ...expected, detail: expected.detail.replace("{home}", w.home) }]);
     const out = text(stack, await runDoctor(w.input(stack)));
     for (const s of w.secrets) expect(out).not.toContain(s);
+  });
+
+  it("external values sealed with the stack's KMS key count as set", async () => {
+    const ciphertext = () => randomBytes(48).toString("base64");
+    w.edit("staging", (t) => {
+      const keys = [...t.matchAll(/^ {2}pegasus-secrets:(\w+):\n {4}secure: \S+\n/gm)].map(
+        (m) => m[1],
+      );
+      expect(keys).toHaveLength(5);
+      const values = keys.map((k) => `      ${k}: ${ciphertext()}\n`).join("");
+      return (
+        t.replace(/^ {2}pegasus-secrets:\w+:\n {4}secure: \S+\n/gm, "") +
+        `  pegasus-secrets:sealedValues:\n    key: projects/pegasus-staging/locations/global/keyRings/ops/cryptoKeys/seal\n    values:\n${values}`
+      );
+    });
+    const checks = await runDoctor(w.input("staging"));
+    expect(byName(checks, "external values")).toEqual({
+      name: "external values",
+      status: "ok",
+      detail:
+        "all 5 sealed (openaiApiKeyApi, openaiApiKeyWorker, openaiApiKeyCi, redisUrl, webhookSharedSecret).",
+    });
+    expect(checks.filter((c) => c.status !== "ok")).toEqual([]);
   });
 
   it("a passphrase provider in production is an error", async () => {
