@@ -1,4 +1,5 @@
 import { CatalogEntry, Consumer, CONSUMERS, SecretEntry, SOURCE_KINDS } from "../catalog";
+import { isLoopbackUrl } from "./credentialShape";
 import { PATTERNS } from "./naming";
 import { IssueList } from "./errors";
 import { plainValueProblem } from "./plainValues";
@@ -154,22 +155,12 @@ export const isGenerated = (e: CatalogEntry): boolean =>
 export const generatedLength = (e: CatalogEntry): number =>
   (e.kind === "secret" ? e.length : undefined) ?? 32;
 
-const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
-
-/** A secret's catalog local value may only be a service on the developer's machine, with no credentials. */
+/**
+ * A secret's catalog local value may only be a service on the developer's machine, with no
+ * credentials: not in the URL's user part, nor in a query parameter named like one.
+ */
 export function isLocalServiceUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return (
-    url.username === "" &&
-    url.password === "" &&
-    LOOPBACK_HOSTS.includes(url.hostname) &&
-    !/pass|secret|token|auth|key/i.test(url.search)
-  );
+  return isLoopbackUrl(value) && !/pass|secret|token|auth|key/i.test(new URL(value).search);
 }
 
 /**
@@ -222,7 +213,7 @@ function checkLocalDevelopment(catalog: CatalogEntry[], issues: IssueList): void
       if (value !== undefined && !isLocalServiceUrl(value)) {
         issues.add(
           `${at}.value`,
-          `a secret's local value must be the URL of a service on the developer's machine (${LOOPBACK_HOSTS.join(", ")}) without credentials.`,
+          `a secret's local value must be the URL of a service on the developer's machine (localhost, 127.0.0.1, [::1]) without credentials.`,
           "use a URL such as postgresql://localhost:5432/pegasus_dev, or remove it and keep the instructions.",
         );
       }

@@ -50,6 +50,26 @@ export interface Deployment {
 export const BREAK_GLASS_ENV = "PEGASUS_BREAK_GLASS";
 
 /**
+ * The run an environment describes: GitHub Actions sets GITHUB_ACTIONS and GITHUB_RUN_ID for every
+ * job; `freezeText` is the freeze marker's content, or null when there is none.
+ */
+export function deploymentOf(
+  env: Record<string, string | undefined>,
+  freezeText: string | null,
+  applying: boolean,
+): Deployment {
+  return {
+    applying,
+    ci:
+      env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID
+        ? { workflow: env.GITHUB_WORKFLOW ?? "", runId: env.GITHUB_RUN_ID }
+        : null,
+    breakGlassIncident: env[BREAK_GLASS_ENV]?.trim() || null,
+    freeze: freezeText === null ? null : parseFreeze(freezeText),
+  };
+}
+
+/**
  * Why this `pulumi up` of `stack` must not run, or undefined. Production is applied by CI; during
  * a freeze only a break-glass run for the freeze's own incident applies, in CI or, recorded by
  * `pegasus-secrets break-glass`, from an operator's machine.

@@ -7,13 +7,12 @@ import YAML from "yaml";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { CATALOG } from "../catalog";
 import {
-  BREAK_GLASS_ENV,
+  deploymentOf,
   buildModel,
   Deployment,
   FREEZE_PATH,
   kmsSecretKeyId,
   Model,
-  parseFreeze,
   PROJECT,
   RawConfig,
   SiblingStack,
@@ -39,15 +38,8 @@ const PROJECT_DIR = path.resolve(__dirname, "..");
 export function runtimeDeployment(env: NodeJS.ProcessEnv = process.env): Deployment {
   const mocked = pulumi.runtime.getMonitor() instanceof MockMonitor;
   const freezeFile = path.join(PROJECT_DIR, FREEZE_PATH);
-  return {
-    applying: !mocked && !pulumi.runtime.isDryRun(),
-    ci:
-      env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID
-        ? { workflow: env.GITHUB_WORKFLOW ?? "", runId: env.GITHUB_RUN_ID }
-        : null,
-    breakGlassIncident: env[BREAK_GLASS_ENV]?.trim() || null,
-    freeze: fs.existsSync(freezeFile) ? parseFreeze(fs.readFileSync(freezeFile, "utf8")) : null,
-  };
+  const freeze = fs.existsSync(freezeFile) ? fs.readFileSync(freezeFile, "utf8") : null;
+  return deploymentOf(env, freeze, !mocked && !pulumi.runtime.isDryRun());
 }
 
 // `isConfigSecret` is the SDK's own record of which keys the CLI passed as secrets

@@ -10,12 +10,11 @@ import semver from "semver";
 import { CATALOG } from "../../catalog";
 import {
   applyRefusal,
-  BREAK_GLASS_ENV,
+  deploymentOf,
   buildModel,
   ConfigError,
   FREEZE_PATH,
   Model,
-  parseFreeze,
   placeholdersOf,
 } from "../../model";
 import { readStackConfig, StackFileConfig } from "../plan/stackFiles";
@@ -156,15 +155,8 @@ export function platformTokens(input: DoctorInput, model: Model): Check[] {
 export function where(input: DoctorInput): Check {
   const env = input.env;
   const freezeFile = path.join(input.projectDir, FREEZE_PATH);
-  const refusal = applyRefusal(input.stack, {
-    applying: true,
-    ci:
-      env.GITHUB_ACTIONS === "true" && env.GITHUB_RUN_ID
-        ? { workflow: env.GITHUB_WORKFLOW ?? "", runId: env.GITHUB_RUN_ID }
-        : null,
-    breakGlassIncident: env[BREAK_GLASS_ENV]?.trim() || null,
-    freeze: fs.existsSync(freezeFile) ? parseFreeze(fs.readFileSync(freezeFile, "utf8")) : null,
-  });
+  const freeze = fs.existsSync(freezeFile) ? fs.readFileSync(freezeFile, "utf8") : null;
+  const refusal = applyRefusal(input.stack, deploymentOf(env, freeze, true));
   if (!refusal) {
     return ok(
       "where",
