@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { cli, setStackConfig, tempProject } from "../cli/runbook/helpers";
+import { fakeOctokit, REPO_CONTEXT } from "./octokit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 type Step = {
@@ -307,14 +308,10 @@ describe("rotation-reminder.js, with the CLI's own rotation-status --json", () =
         },
       },
     };
-    const github = {
-      rest,
-      paginate: async (fn: (a: unknown) => Promise<{ data: unknown[] }>, a: unknown) =>
-        (await fn(a)).data,
-    };
+    const github = fakeOctokit(rest);
     return { github, calls, issues };
   }
-  const context = { repo: { owner: "pegasus", repo: "pegasus-secrets" } };
+  const context = REPO_CONTEXT;
 
   test("opens one issue listing overdue and due-soon secrets, updates it, closes it when none are left", async () => {
     const due = await statuses({ OPENAI_API_KEY: "2026-08-01.1", JWT_SECRET: "2026-09-05.1" });

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { COMMENT_MARKER } from "../../cli/review/accessDiffReport";
 import { RULE_PATHS } from "../../cli/review/ruleChanges";
+import { fakeOctokit, REPO_CONTEXT } from "./octokit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
@@ -316,14 +317,10 @@ describe("the comment script (.github/scripts/access-diff-comment.js)", () => {
       },
       pulls: { list: async () => ({ data: pulls }) },
     };
-    const github = {
-      rest,
-      paginate: async (fn: (args: unknown) => Promise<{ data: unknown[] }>, args: unknown) =>
-        (await fn(args)).data,
-    };
+    const github = fakeOctokit(rest);
     return { github, calls, comments };
   }
-  const context = { repo: { owner: "pegasus", repo: "pegasus-secrets" } };
+  const context = REPO_CONTEXT;
 
   test("uses the same marker as the CLI's Markdown", () => {
     expect(commentScript.MARKER).toBe(COMMENT_MARKER);
