@@ -3,7 +3,7 @@ import * as path from "path";
 import { BREAK_GLASS_ENV, configSetCommands, STACKS } from "../../model";
 import { checkIncident, checkOperator, checkText, Ops, ops, OpsContext, utc } from "./context";
 import { FollowUp, restartFollowUps, shellLine } from "./followUps";
-import { FREEZE_FILE, writeFreeze } from "./freeze";
+import { FREEZE_FILE, writeFreeze } from "./freezeMarker";
 import { resolveSecret } from "./impact";
 import { writeIncident } from "./incident";
 import { appendLog, LOG_FILE, Logged, readLog, RotateEntry } from "./log";

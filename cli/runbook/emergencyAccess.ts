@@ -6,7 +6,7 @@
  */
 import { EMAIL_RE, MAX_EMERGENCY_HOURS, resolveSecret } from "../../model";
 import { checkIncident, checkOperator, checkText, Ops, ops, OpsContext, utc } from "./context";
-import { describeFreeze, readFreeze } from "./freeze";
+import { describeFreeze, readFreeze } from "./freezeMarker";
 import { GrantAccessEntry, LOG_FILE, readLog, RevokeAccessEntry } from "./log";
 import { commit, recordFiles } from "./rotation";
 import { loadModel, StackFile } from "./stackEdit";

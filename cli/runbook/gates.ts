@@ -4,7 +4,7 @@
  * operations log.
  */
 import { rotationProgress, RotationProgress } from "../../model";
-import { describeFreeze, readFreeze } from "./freeze";
+import { describeFreeze, readFreeze } from "./freezeMarker";
 import { Logged } from "./log";
 
 /** Refuses while deploys are frozen, unless this is break-glass. */

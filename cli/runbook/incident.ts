@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { writeFileAtomic } from "../shared/atomicWrite";
-import { FREEZE_FILE } from "./freeze";
+import { FREEZE_FILE } from "./freezeMarker";
 import { FollowUp, shellLine } from "./followUps";
 import { LOG_FILE, RotateEntry } from "./log";
 
