@@ -1,5 +1,4 @@
 // Jest transpiles with swc and never type-checks: `npm run build` (tsc --noEmit) does that once.
-const path = require("path");
 const yargs = require("yargs");
 const { yargsOptions } = require("jest-cli");
 
@@ -21,10 +20,6 @@ const pathsGiven = () =>
  * themselves, one by one.
  */
 const specs = process.env.PEGASUS_SPEC === "1" || pathsGiven().length > 0;
-
-// The CLIs that specs start in copies of the project share this repository's transpile cache
-// (bin/register.js): a copy's own would start empty and transpile every file again.
-process.env.PEGASUS_TRANSPILE_CACHE ??= path.join(__dirname, ".cache", "transpiled");
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -11,15 +11,25 @@
 // ships one per file), a sixth of a plan's time. The cached code carries its inline map, so
 // `NODE_OPTIONS=--enable-source-maps` points a crash at the TypeScript line.
 //
-// The cache lives in `.cache/transpiled/` at the repository root (ignored by git), or where
-// `PEGASUS_TRANSPILE_CACHE` says; a cache that cannot be written only costs the transpile.
+// The cache is the user's (`$XDG_CACHE_HOME`, else `~/.cache`, then `pegasus-secrets/transpiled`),
+// outside the repository, so no scanner or linter of the tree ever reads it, and shared by every
+// clone and checkout of the project (an entry is only ever the transpile of the content it is
+// named by); `PEGASUS_TRANSPILE_CACHE` puts it elsewhere. A cache that cannot be written only
+// costs the transpile.
 const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
+const os = require("os");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
-const CACHE_DIR = process.env.PEGASUS_TRANSPILE_CACHE || path.join(ROOT, ".cache", "transpiled");
+const CACHE_DIR =
+  process.env.PEGASUS_TRANSPILE_CACHE ||
+  path.join(
+    process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
+    "pegasus-secrets",
+    "transpiled",
+  );
 
 /** swc's options; the file name is given as its base name, so a map resolves beside the module. */
 const swcOptions = (filename) => ({
