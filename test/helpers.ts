@@ -11,6 +11,7 @@ import {
   runUnderMocks,
   ValueGenerator,
 } from "../cli/plan";
+import { main } from "../cli/main";
 import { RawConfig } from "../model";
 import { runProgram } from "../stacks";
 import { FIXTURE_DIR, projectCopy } from "./fixtures";
@@ -108,6 +109,29 @@ export interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * Runs the CLI in this process (`main`, all the bin calls) on a project folder, both streams
+ * captured: for refusals where a child process would prove nothing more than the specs that run
+ * the real bin (exit codes, pipes, a start without a stack trace) already do.
+ */
+export async function runMain(projectDir: string, args: string[]): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const out = jest
+    .spyOn(process.stdout, "write")
+    .mockImplementation((c) => ((stdout += String(c)), true));
+  const err = jest
+    .spyOn(process.stderr, "write")
+    .mockImplementation((c) => ((stderr += String(c)), true));
+  try {
+    const code = await main(["node", "pegasus-secrets", ...args], { projectDir });
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 /**

@@ -7,10 +7,11 @@ import { readStackConfig, StackFileConfig } from "./stackFiles";
 
 /**
  * The SDK, loaded on first use: it costs about half a second, which a CLI run that stops at a usage
- * error, or a command that never plans, should not pay.
+ * error, or a command that never plans, should not pay. Kept once loaded: {@link redact} asks for
+ * it at every value of every resource, and a `require` resolves its path again on every call.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily, typed by its module */
-const sdk = () => ({
+const loadSdk = () => ({
   pulumi: require("@pulumi/pulumi") as typeof import("@pulumi/pulumi"),
   mocks: require("@pulumi/pulumi/runtime/mocks") as typeof import("@pulumi/pulumi/runtime/mocks"),
   rpc: require("@pulumi/pulumi/runtime/rpc") as typeof import("@pulumi/pulumi/runtime/rpc"),
@@ -18,6 +19,8 @@ const sdk = () => ({
   settings: require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> },
 });
 /* eslint-enable @typescript-eslint/no-require-imports -- end of the lazy SDK loader */
+let loaded: ReturnType<typeof loadSdk> | undefined;
+const sdk = () => (loaded ??= loadSdk());
 
 /** What replaces every secret value in the plan. */
 export const REDACTED = "[secret]";

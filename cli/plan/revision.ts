@@ -99,10 +99,10 @@ export function runPlan(projectDir: string, stack: string): Promise<PlanOutcome>
   });
 }
 
-/** Runs `tasks` with at most `limit` at once (each plan is a Node process; CI has 2 cores). */
+/** Runs `tasks` with at most `limit` at once (default: the cores this process may use; each plan is a Node process). */
 export async function limited<T>(
   tasks: (() => Promise<T>)[],
-  limit = Math.max(1, os.cpus().length),
+  limit = Math.max(1, os.availableParallelism()),
 ): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;

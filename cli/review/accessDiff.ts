@@ -208,8 +208,8 @@ export interface AccessDiffOptions {
 }
 
 /**
- * Records every stack at the base and in the change, each in its own process, with this CLI's
- * recorder and rules, and compares them. A `base` ref is written to a temporary folder with
+ * Records every stack at the base and in the change, in recorder processes run side by side, with
+ * this CLI's recorder and rules, and compares them. A `base` ref is written to a temporary folder with
  * `git archive` and removed afterwards, whatever happens.
  */
 export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffReport> {
@@ -231,8 +231,10 @@ export async function accessDiff(opts: AccessDiffOptions): Promise<AccessDiffRep
         `No Pulumi.<stack>.yaml in ${opts.projectDir} or its base: nothing to compare.`,
       );
     }
-    // One recorder process: the base first, so nothing the change's program does can touch the
-    // base's record (./record.ts keeps the first line of each).
+    // Recorder processes side by side, the base's stacks first: on two cores or more the base and
+    // the change never share a process, and on one the base is recorded before the change's
+    // program runs; either way a process's output counts only for the stacks it was given, so
+    // nothing the change's program does can touch the base's record (./recorderProcess.ts).
     const recorded = await runRecorders([
       { projectDir: baseDir, stacks },
       { projectDir: opts.projectDir, stacks },

@@ -1,13 +1,14 @@
 /**
- * The recorder's process, seen from the CLI: `runRecorders` starts this CLI's recorder
- * (./recordMain.ts, ./record.ts) in a child process and reads back one recorded plan per project
- * and stack. The verdict is never computed there: the programs it runs cannot reach the rules, the
+ * The recorder's processes, seen from the CLI: `runRecorders` starts this CLI's recorder
+ * (./recordMain.ts, ./record.ts) in child processes, side by side within the machine's cores, and
+ * reads back one recorded plan per project and stack. The verdict is never computed there: the programs it runs cannot reach the rules, the
  * report or the exit code, which stay in this process.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { failureSummary } from "../plan";
+import { failureSummary, limited } from "../plan";
 import type { RecordedPlan, RecordOutcome } from "./record";
 
 const RECORD_TIMEOUT_MS = 180_000;
@@ -20,19 +21,40 @@ export interface RecordJob {
   stacks: string[];
 }
 
+/** One stack of one revision: what a recorder process is given to record. */
+interface Unit {
+  projectDir: string;
+  stack: string;
+}
+
 /**
- * Records the stacks of one or more revisions in one child process running this CLI's recorder,
- * one after the other in the order given (loading the SDK and the providers once is most of a
- * recording's cost). The result is keyed by project folder, then stack. A stack without its stack
- * file is `absent`; one whose program fails is `failed` with its error, never a crash of the caller.
- * The first line the recorder prints for a project and stack is the one kept: a program recorded
- * later cannot replace an earlier revision's record.
+ * The units in order, cut into at most `count` runs of consecutive units, one per process. Given
+ * the base's units first, a process records base stacks before head stacks, and with two or more
+ * processes the base and the head of a two-revision diff never share one.
+ */
+export function shares<T>(units: readonly T[], count: number): T[][] {
+  const n = Math.max(1, Math.min(count, units.length));
+  return Array.from({ length: n }, (_, i) =>
+    units.slice(Math.floor((i * units.length) / n), Math.floor(((i + 1) * units.length) / n)),
+  ).filter((s) => s.length > 0);
+}
+
+/**
+ * Records the stacks of one or more revisions with this CLI's recorder, in child processes run
+ * side by side, as many at a time as the machine has cores (`os.availableParallelism`). Each
+ * process records a run of consecutive stacks ({@link shares}), one after the other: loading the
+ * SDK and the providers once is most of a recording's cost. The result is keyed by project folder,
+ * then stack, whatever order the processes finish in. A stack without its stack file is `absent`;
+ * one whose program fails is `failed` with its error, never a crash of the caller. A process's
+ * output is read only for the stacks it was given, and the first line it prints for one is the one
+ * kept: a program recorded later cannot replace an earlier revision's record.
  */
 export async function runRecorders(
   jobs: RecordJob[],
+  parallel = os.availableParallelism(),
 ): Promise<Record<string, Record<string, RecordOutcome>>> {
   const out: Record<string, Record<string, RecordOutcome>> = {};
-  const todo: RecordJob[] = [];
+  const todo: Unit[] = [];
   for (const { projectDir, stacks } of jobs) {
     const mine: Record<string, RecordOutcome> = (out[projectDir] ??= {});
     const present = stacks.filter((s) => fs.existsSync(path.join(projectDir, `Pulumi.${s}.yaml`)));
@@ -43,26 +65,44 @@ export async function runRecorders(
         mine[s] = { status: "failed", reason: `${projectDir} has no index.ts program.` };
       continue;
     }
-    todo.push({ projectDir, stacks: present });
+    todo.push(...present.map((stack) => ({ projectDir, stack })));
   }
-  if (todo.length === 0) return out;
-  const count = todo.reduce((n, j) => n + j.stacks.length, 0);
-  const timeout = RECORD_TIMEOUT_MS * count;
+  const groups = shares(todo, parallel);
+  await limited(
+    groups.map((units) => () => recordIn(units, out)),
+    groups.length,
+  );
+  return out;
+}
+
+/** Records `units` in one recorder process, one after the other, into `out`. */
+function recordIn(
+  units: Unit[],
+  out: Record<string, Record<string, RecordOutcome>>,
+): Promise<void> {
+  const jobs: RecordJob[] = [];
+  for (const u of units) {
+    const last = jobs[jobs.length - 1];
+    if (last?.projectDir === u.projectDir) last.stacks.push(u.stack);
+    else jobs.push({ projectDir: u.projectDir, stacks: [u.stack] });
+  }
+  const timeout = RECORD_TIMEOUT_MS * units.length;
+  const given = (project?: string, stack?: string) =>
+    units.some((u) => u.projectDir === project && u.stack === stack);
   const failAll = (reason: string) => {
-    for (const j of todo)
-      for (const s of j.stacks) out[j.projectDir][s] ??= { status: "failed", reason };
+    for (const u of units) out[u.projectDir][u.stack] ??= { status: "failed", reason };
   };
-  await new Promise<void>((resolve) => {
+  return new Promise<void>((resolve) => {
     const child = spawn(
       process.execPath,
       [
         "-r",
         path.join(JUDGE_DIR, "bin", "register.js"),
         path.join(JUDGE_DIR, "cli", "review", "recordMain.ts"),
-        JSON.stringify(todo),
+        JSON.stringify(jobs),
       ],
       {
-        cwd: todo[0].projectDir,
+        cwd: jobs[0].projectDir,
         stdio: ["ignore", "pipe", "pipe"],
         // Config and credentials of this process never reach the recorded programs.
         env: Object.fromEntries(
@@ -90,14 +130,8 @@ export async function runRecorders(
         } catch {
           continue; // not the recorder's line: a program printed it
         }
-        const mine = r.project !== undefined ? out[r.project] : undefined;
-        if (
-          !mine ||
-          !r.stack ||
-          !todo.some((j) => j.projectDir === r.project && j.stacks.includes(r.stack!))
-        )
-          continue;
-        mine[r.stack] ??= r.plan
+        if (!r || !given(r.project, r.stack)) continue;
+        out[r.project!][r.stack!] ??= r.plan
           ? { status: "ok", plan: r.plan }
           : {
               status: "failed",
@@ -111,7 +145,6 @@ export async function runRecorders(
       resolve();
     });
   });
-  return out;
 }
 
 /** Records the stacks of one revision (see {@link runRecorders}). */

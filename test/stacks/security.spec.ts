@@ -36,10 +36,17 @@ function changes(a: Registrations, b: Registrations): string[] {
   return [...keys].filter((k) => x.get(k) !== y.get(k)).sort();
 }
 
+/** One evaluation per stack with the default options, shared by the tests that only read it. */
+const plans = new Map<string, Promise<Evaluation>>();
+const planOf = (stack: string): Promise<Evaluation> => {
+  if (!plans.has(stack)) plans.set(stack, planStack(stack));
+  return plans.get(stack)!;
+};
+
 describe.each(["staging", "production"])("%s: who can read what", (stack) => {
   let ev: Evaluation;
   beforeAll(async () => {
-    ev = await planStack(stack);
+    ev = await planOf(stack);
   });
 
   it("grants secret access only to the stack's runtime identities", () => {
@@ -160,7 +167,7 @@ describe("no value escapes", () => {
   });
 
   it("exports names, IDs and emails only", async () => {
-    const ev = await planStack("staging");
+    const ev = await planOf("staging");
     expect(Object.keys(ev.outputs).sort()).toEqual([
       "accessGrants",
       "auditLogging",
@@ -254,7 +261,7 @@ describe("rotation by keeper", () => {
 
 describe("staging and production are isolated", () => {
   it("have distinct identities and distinct secret IDs, even in one GCP project", async () => {
-    const staging = await planStack("staging");
+    const staging = await planOf("staging");
     const shared = await planStack("production", {
       overrides: { "gcp:project": "pegasus-staging" },
     });
@@ -271,7 +278,7 @@ describe("staging and production are isolated", () => {
   it("exactly one committed stack owns the audit config of each GCP project", async () => {
     const owners = new Map<string, string[]>();
     for (const stack of ["staging", "production"]) {
-      const ev = await planStack(stack);
+      const ev = await planOf(stack);
       if (ev.model.config.manageAuditConfig) {
         owners.set(ev.model.config.gcpProject, [
           ...(owners.get(ev.model.config.gcpProject) ?? []),

@@ -10,7 +10,7 @@ import { promisify } from "util";
 import { main } from "../../../cli/main";
 import { OpsContext } from "../../../cli/runbook/context";
 import { fixtureProject } from "../../fixtures";
-import { copyProject, runCli } from "../../helpers";
+import { copyProject, runCli, runMain } from "../../helpers";
 
 const run = promisify(execFile);
 const DAY_MS = 86_400_000;
@@ -277,8 +277,25 @@ describe("a stack or project file the plan cannot read: exit 2, where, and the f
     const target = path.join(project.dir, file);
     const text = edit(fs.readFileSync(target, "utf8"));
     fs.writeFileSync(target, text);
-    const r = await runCli(project.dir, ["plan", "--stack", "staging"]);
+    // In process: the same code the bin runs; the bin itself is the next test's.
+    const r = await runMain(project.dir, ["plan", "--stack", "staging"]);
     expect(r).toEqual({ code: 2, stdout: "", stderr: message(text) });
+  });
+
+  it("refuses through the package's bin too: exit 2, the message alone on stderr", async () => {
+    const target = path.join(project.dir, "Pulumi.staging.yaml");
+    fs.writeFileSync(target, "staging\n");
+    const r = await runCli(project.dir, ["plan", "--stack", "staging"]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: unreadable(
+        "Pulumi.staging.yaml",
+        "Pulumi.staging.yaml",
+        "is a string, not a map of settings.",
+        'make it a map with a `config:` key holding the settings, as in the README\'s "Config reference" (`config:` then `  gcp:project: <project>` on the next line).',
+      ),
+    });
   });
 });
 

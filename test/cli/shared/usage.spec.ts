@@ -3,28 +3,8 @@
 // user's own command line corrected where the CLI can tell how. Help and --version exit 0.
 import * as fs from "fs";
 import * as path from "path";
-import { main } from "../../../cli/main";
 import { commandLine, repaired, shellWord } from "../../../cli/shared/usage";
-import { copyProject, runCli } from "../../helpers";
-
-/** The CLI in process, on a project folder, with both streams captured. */
-async function inProcess(projectDir: string, args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = jest
-    .spyOn(process.stdout, "write")
-    .mockImplementation((c) => ((stdout += String(c)), true));
-  const err = jest
-    .spyOn(process.stderr, "write")
-    .mockImplementation((c) => ((stderr += String(c)), true));
-  try {
-    const code = await main(["node", "pegasus-secrets", ...args], { projectDir });
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+import { copyProject, runCli, runMain as inProcess } from "../../helpers";
 
 const STACKS = "The stacks of this project (one Pulumi.<stack>.yaml each): staging, production.";
 
