@@ -2,7 +2,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluate, readStackConfig } from "../../cli/plan";
-import { runProgram as runStack } from "../../stacks";
+import { Deployment } from "../../model";
+import { loadConfig, runProgram as runStack, runtimeRawConfig } from "../../stacks";
 import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { runProgram } from "@pegasus-secrets/test-engine";
 import { FixtureProject, projectCopy } from "../fixtures";
@@ -114,27 +115,35 @@ describe("the program under the SDK's own loader (cmd/run)", () => {
     expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")).toEqual([]);
   }, 120_000);
 
-  it("refuses a real pulumi up that still holds placeholder IDs, naming each one", async () => {
+  // The guard itself runs under the mocks with a deployment that applies: a real run of the SDK's
+  // loader costs seconds, and the one above already shows a real run is detected as applying.
+  it("refuses a deployment that applies while placeholder IDs remain, naming each one", async () => {
     const text = fs
       .readFileSync(path.join(fixture.dir, "Pulumi.staging.yaml"), "utf8")
       .replace(/ownerId: \S+/, "ownerId: tea-examplestaging0");
-    fs.writeFileSync(path.join(fixture.dir, "Pulumi.staging.yaml"), text);
-    const r = await runProgram({
-      projectDir: fixture.dir,
-      project: "pegasus-secrets",
-      stack: "staging",
-      config: plainConfig("staging"),
-      timeoutMs: 90_000,
-      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
-    });
-    expect(r.exitCode).not.toBe(0);
-    const errors = r.logs
-      .filter((l) => l.severity === "error")
-      .map((l) => l.message)
-      .join("\n");
-    expect(errors).toContain(
-      "`pegasus-secrets:targets.render.ownerId`: \"tea-examplestaging0\" is a placeholder Render workspace ID, not a real one. A real pulumi up refuses it. Fix: pulumi config set --path 'targets.render.ownerId' tea-<your workspace ID> --stack staging",
-    );
-    expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")).toEqual([]);
-  }, 120_000);
+    const placeholders = projectCopy("pegasus-placeholders-");
+    try {
+      fs.writeFileSync(path.join(placeholders.dir, "Pulumi.staging.yaml"), text);
+      const applying: Deployment = {
+        applying: true,
+        ci: null,
+        breakGlassIncident: null,
+        freeze: null,
+      };
+      await expect(
+        evaluate({
+          projectDir: placeholders.dir,
+          stack: "staging",
+          program: () => {
+            loadConfig(runtimeRawConfig(), applying, placeholders.dir);
+            return {};
+          },
+        }),
+      ).rejects.toThrow(
+        "`pegasus-secrets:targets.render.ownerId`: \"tea-examplestaging0\" is a placeholder Render workspace ID, not a real one. A real pulumi up refuses it. Fix: pulumi config set --path 'targets.render.ownerId' tea-<your workspace ID> --stack staging",
+      );
+    } finally {
+      placeholders.cleanup();
+    }
+  });
 });

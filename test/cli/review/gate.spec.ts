@@ -290,8 +290,9 @@ test("a head whose catalog routes a secret to mobile does not evaluate, and the 
     const err = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       // The working tree against a git ref: the `--base` form a developer runs before pushing.
+      // Its base (before the stack files) has nothing to record, so only the head is planned.
       const code = await main(
-        ["node", "pegasus-secrets", "access-diff", "--base", "main", "--stack", "staging"],
+        ["node", "pegasus-secrets", "access-diff", "--base", "pre-stacks", "--stack", "staging"],
         { projectDir: repo },
       );
       expect(code).toBe(1);
