@@ -310,7 +310,7 @@ async function run(
 }
 
 /** Resolves Outputs inside stack exports; secret outputs come back as the secret sig so `redact` hides them. */
-async function resolveAll(v: unknown): Promise<unknown> {
+export async function resolveAll(v: unknown): Promise<unknown> {
   const { pulumi, rpc } = sdk();
   const { specialSigKey, specialSecretSig } = rpc;
   if (pulumi.Output.isInstance(v)) {

@@ -18,7 +18,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { OfflineFacts } from "../../policy/rules";
 import {
   catalogRows,
@@ -28,6 +27,7 @@ import {
   revisionModel,
   visibleConfig,
 } from "./recordInputs";
+import { resolveAll } from "../plan/engine";
 import { Tracer } from "./trace";
 
 // `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
@@ -102,25 +102,6 @@ function computed(
     default:
       return {};
   }
-}
-
-/** Resolves Outputs in stack exports, keeping secret ones wrapped so the tracer redacts them. */
-async function resolveAll(v: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(v)) {
-    const o = v as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };
-    const secret = await o.isSecret;
-    const inner = await resolveAll(await o.promise());
-    return secret ? { [specialSigKey]: specialSecretSig, value: inner } : inner;
-  }
-  if (v instanceof Promise) return resolveAll(await v);
-  if (Array.isArray(v)) return Promise.all(v.map(resolveAll));
-  if (v && typeof v === "object" && !(v instanceof pulumi.Resource)) {
-    const entries = await Promise.all(
-      Object.entries(v).map(async ([k, x]) => [k, await resolveAll(x)] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-  return v;
 }
 
 /**
