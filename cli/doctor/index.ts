@@ -82,7 +82,7 @@ export function doctorLines(input: Pick<DoctorInput, "stack" | "online">, checks
     })),
     blank,
     line(
-      "Not checked: the deploying principal's GCP roles and enabled APIs (README, Real use, step 2); only a real pulumi up proves them.",
+      "Not checked: the deploying principal's GCP roles and enabled APIs (README, 'First deploy: checklist', step 2); only a real pulumi up proves them.",
     ),
     ...(failed === 0
       ? [

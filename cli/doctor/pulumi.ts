@@ -73,7 +73,7 @@ function recordedBackend(input: DoctorInput): string | undefined {
 export function backend(input: DoctorInput): Check {
   const name = "backend";
   const url = input.env.PULUMI_BACKEND_URL || recordedBackend(input);
-  const login = "pulumi login gs://<state-bucket> (README, Real use, step 3)";
+  const login = "pulumi login gs://<state-bucket> (README, 'First deploy: checklist', step 3)";
   if (!url) return fail(name, "not logged in to any backend.", login);
   if (!input.online) return ok(name, `${url} (the login itself is checked with --online).`);
   const r = pulumi(input, ["whoami", "--json"]);

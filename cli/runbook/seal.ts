@@ -31,7 +31,7 @@ export async function seal(ctx: OpsContext, variable: string, opts: SealOptions)
   const sealing = model.config.sealedValues;
   if (!sealing) {
     throw new Error(
-      `Stack ${stack} does not seal its external values: it has no pegasus-secrets:sealedValues.key. Set the sealing key first (README, "Real use": operators get encrypt rights on it, the deploy identity decrypt rights): pulumi config set --path 'sealedValues.key' projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key> --stack ${stack}. Or store the value with pulumi config set --secret.`,
+      `Stack ${stack} does not seal its external values: it has no pegasus-secrets:sealedValues.key. Set the sealing key first (README, "First deploy: checklist", step 7: operators get encrypt rights on it, the deploy identity decrypt rights): pulumi config set --path 'sealedValues.key' projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key> --stack ${stack}. Or store the value with pulumi config set --secret.`,
     );
   }
   const values = model.secrets.filter((s) => s.variable === variable && configKeyOf(s.value));

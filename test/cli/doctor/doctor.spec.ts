@@ -141,7 +141,7 @@ describe("doctor, one prerequisite missing at a time", () => {
         name: "backend",
         status: "FAIL",
         detail: "not logged in to any backend.",
-        fix: "pulumi login gs://<state-bucket> (README, Real use, step 3)",
+        fix: "pulumi login gs://<state-bucket> (README, 'First deploy: checklist', step 3)",
       },
     ],
     [

@@ -78,7 +78,7 @@ describe("doctor --online", () => {
         status: "FAIL",
         detail:
           "gs://pegasus-state does not accept the login (pulumi whoami: error: could not get user: 401 Unauthorized).",
-        fix: "pulumi login gs://<state-bucket> (README, Real use, step 3)",
+        fix: "pulumi login gs://<state-bucket> (README, 'First deploy: checklist', step 3)",
       },
       expect.objectContaining({
         name: "RENDER_API_KEY online",

@@ -168,7 +168,7 @@ describe("seal", () => {
       setStackConfig(p, "staging", "pegasus-secrets:sealedValues", undefined);
       await refused(
         sealArgs("api"),
-        `Stack staging does not seal its external values: it has no pegasus-secrets:sealedValues.key. Set the sealing key first (README, "Real use": operators get encrypt rights on it, the deploy identity decrypt rights): pulumi config set --path 'sealedValues.key' projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key> --stack staging. Or store the value with pulumi config set --secret.`,
+        `Stack staging does not seal its external values: it has no pegasus-secrets:sealedValues.key. Set the sealing key first (README, "First deploy: checklist", step 7: operators get encrypt rights on it, the deploy identity decrypt rights): pulumi config set --path 'sealedValues.key' projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key> --stack staging. Or store the value with pulumi config set --secret.`,
       );
     });
   });
