@@ -2,7 +2,8 @@
  * Where a `pulumi up` runs, and whether it may (DESIGN.md D10: production is applied by CI only,
  * except a recorded break-glass). Pure: `stacks/config.ts` reads the environment and the freeze
  * marker; this file decides. The guard is a guard against mistakes, not a security boundary: the
- * boundary is that operators hold encrypt-only rights on production's KMS key (README, real use).
+ * boundary is that only the deploy identity may decrypt production's values (operators seal new
+ * ones with encrypt rights only: model/sealedValues.ts, README "First deploy: checklist", step 7).
  */
 import YAML from "yaml";
 
