@@ -1,6 +1,6 @@
 import * as path from "path";
 import { Command } from "commander";
-import { showAccessDiff } from "../review/accessDiffReport";
+import { showAccessDiff, ShowAccessDiffOptions } from "../review/accessDiffReport";
 import { CliContext } from "../shared/context";
 
 /** `access-diff`: what a PR changes in who can read which secret, and whether it breaks the policy. */
@@ -30,19 +30,11 @@ export function register(program: Command, ctx: CliContext): void {
       "-o, --output <file>",
       "also write the output to this file (the CI job summary and PR comment read it)",
     )
-    .action(
-      (opts: {
-        base?: string;
-        baseProject?: string;
-        project?: string;
-        stack?: string[];
-        json?: boolean;
-        output?: string;
-      }) =>
-        showAccessDiff(ctx, {
-          ...opts,
-          project: opts.project && path.resolve(opts.project),
-          baseProject: opts.baseProject && path.resolve(opts.baseProject),
-        }),
+    .action((opts: ShowAccessDiffOptions) =>
+      showAccessDiff(ctx, {
+        ...opts,
+        project: opts.project && path.resolve(opts.project),
+        baseProject: opts.baseProject && path.resolve(opts.baseProject),
+      }),
     );
 }

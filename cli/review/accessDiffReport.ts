@@ -215,21 +215,21 @@ export function renderMarkdown(report: AccessDiffReport): string {
   return out.join("\n");
 }
 
+/** The options of `access-diff`, as the command line gives them. */
+export interface ShowAccessDiffOptions {
+  base?: string;
+  baseProject?: string;
+  project?: string;
+  stack?: string[];
+  json?: boolean;
+  output?: string;
+}
+
 /**
  * `access-diff`: prints the report (Markdown for the PR comment, or JSON), also to `output` when
  * given, and fails when a stack does not evaluate or breaks a mandatory policy.
  */
-export async function showAccessDiff(
-  ctx: CliContext,
-  opts: {
-    base?: string;
-    baseProject?: string;
-    project?: string;
-    stack?: string[];
-    json?: boolean;
-    output?: string;
-  },
-): Promise<void> {
+export async function showAccessDiff(ctx: CliContext, opts: ShowAccessDiffOptions): Promise<void> {
   if (opts.project) requireFolder(opts.project, "the change's project folder (--project)");
   if (opts.baseProject)
     requireFolder(opts.baseProject, "the base's project folder (--base-project)");
