@@ -1,15 +1,5 @@
 // cloudbuild.yaml: CI's secrets from Secret Manager only, only those granted to CI, CI's own values.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { lintManifest } from "../../../policy/manifests";
-
-const EXAMPLES = path.resolve(__dirname, "..", "..", "..", "examples", "manifests");
-const rows = (file: string, dir = "bad") =>
-  lintManifest(file, fs.readFileSync(path.join(EXAMPLES, dir, file), "utf8")).map((f) => [
-    f.line,
-    f.variable,
-    f.rule,
-  ]);
+import { rows } from "./examples";
 
 test("the bad example: a secret in env, an undeclared secretEnv, a tests-only key in a deploy step, no service account, the wrong secret, one not granted to CI, inline KMS", () => {
   expect(rows("cloudbuild.yaml")).toEqual([

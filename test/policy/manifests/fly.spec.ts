@@ -1,15 +1,6 @@
 // fly.toml: [env] holds no secret and nothing named like one; no catalog secret anywhere else.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { lintManifest } from "../../../policy/manifests";
-
-const EXAMPLES = path.resolve(__dirname, "..", "..", "..", "examples", "manifests");
-const rows = (file: string, dir = "bad") =>
-  lintManifest(file, fs.readFileSync(path.join(EXAMPLES, dir, file), "utf8")).map((f) => [
-    f.line,
-    f.variable,
-    f.rule,
-  ]);
+import { rows } from "./examples";
 
 test("the bad example: a secret as a build argument, a secret and a secret-looking value in [env]", () => {
   expect(rows("fly.toml")).toEqual([

@@ -1,15 +1,6 @@
 // railway.toml and railway.worker.toml: no variables in the file, not even plain ones.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { lintManifest } from "../../../policy/manifests";
-
-const EXAMPLES = path.resolve(__dirname, "..", "..", "..", "examples", "manifests");
-const rows = (file: string, dir = "bad") =>
-  lintManifest(file, fs.readFileSync(path.join(EXAMPLES, dir, file), "utf8")).map((f) => [
-    f.line,
-    f.variable,
-    f.rule,
-  ]);
+import { rows } from "./examples";
 
 test("the bad examples: a secret assigned in a start command, and variables tables", () => {
   expect(rows("railway.toml")).toEqual([

@@ -1,16 +1,7 @@
 // render.yaml: secrets named only, never valued or generated, never on a static site, only where
 // the ownership matrix grants them.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { lintManifest } from "../../../policy/manifests";
-
-const EXAMPLES = path.resolve(__dirname, "..", "..", "..", "examples", "manifests");
-const rows = (file: string, dir = "bad") =>
-  lintManifest(file, fs.readFileSync(path.join(EXAMPLES, dir, file), "utf8")).map((f) => [
-    f.line,
-    f.variable,
-    f.rule,
-  ]);
+import { rows } from "./examples";
 
 test("the bad example: a value, a generated secret, a secret-looking value, the wrong group, a secret not granted, an unsynced secret", () => {
   expect(rows("render.yaml")).toEqual([
