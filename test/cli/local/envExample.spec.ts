@@ -4,27 +4,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CATALOG } from "../../../catalog";
-import { main } from "../../../cli/main";
 import { EXAMPLE_COMMAND, renderExample } from "../../../cli/local/envFiles";
 import { FIXTURE_DIR } from "../../fixtures";
-import { PROJECT_DIR } from "../../helpers";
+import { PROJECT_DIR, runMain } from "../../helpers";
 
 const git = (...args: string[]) =>
   spawnSync("git", args, { cwd: PROJECT_DIR, encoding: "utf8", timeout: 10_000 });
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, "write").mockImplementation((c) => !!out.push(String(c)));
-  const e = jest.spyOn(process.stderr, "write").mockImplementation((c) => !!err.push(String(c)));
-  try {
-    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: FIXTURE_DIR });
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+/** Runs the CLI in process, capturing stdout and stderr. */
+const run = (...args: string[]) => runMain(FIXTURE_DIR, args);
 
 describe(".env.example", () => {
   it("is what the catalog generates", () => {

@@ -7,12 +7,11 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { CATALOG } from "../../../catalog";
-import { main } from "../../../cli/main";
 import { parseDotenv } from "../../../cli/local/dotenv";
 import { PRODUCTION_REFUSAL } from "../../../cli/local/envFiles";
 import { isGenerated, localEntries } from "../../../model";
 import { FIXTURE_DIR } from "../../fixtures";
-import { copyProject, runCli } from "../../helpers";
+import { copyProject, runCli, runMain } from "../../helpers";
 
 /** The fixture project: `--stack staging` reads its staging stack, never the committed one. */
 const PROJECT = FIXTURE_DIR;
@@ -25,20 +24,8 @@ const tmp = () => {
 };
 afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-/** Runs the CLI in-process, capturing stdout and stderr. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, "write").mockImplementation((c) => !!out.push(String(c)));
-  const e = jest.spyOn(process.stderr, "write").mockImplementation((c) => !!err.push(String(c)));
-  try {
-    const code = await main(["node", "pegasus-secrets", ...args], { projectDir: PROJECT });
-    return { code, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+/** Runs the CLI in process, capturing stdout and stderr. */
+const run = (...args: string[]) => runMain(PROJECT, args);
 
 const read = (file: string) =>
   new Map(
