@@ -20,8 +20,8 @@ const SPEC_ROOTS = [
 ];
 /** Folders per suite (relative to the repository), balanced by measured run time; `third` takes every other folder. */
 export const SUITES: Record<"first" | "second", string[]> = {
-  first: ["test/stacks", "packages/test-engine/test", "test/cli/shared", "test/bin"],
-  second: ["test/cli/review", "test/policy", "test/cli/commands"],
+  first: ["test/stacks", "packages/test-engine/test", "test/cli/shared", "test/bin", "test/lib"],
+  second: ["test/cli/review", "test/policy", "test/cli/commands", "test/cli/doctor"],
 };
 export type Suite = "first" | "second" | "third";
 
