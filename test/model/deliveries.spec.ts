@@ -2,21 +2,10 @@
 import { CATALOG } from "../../catalog";
 import { buildModel, consumerVariables, deliveryRows, Model, planDeliveries } from "../../model";
 import { stackRaw } from "../helpers";
+import { VALID_TARGETS } from "./targetFixtures";
 
 const K = "pegasus-secrets";
-const UUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const TARGETS = {
-  render: {
-    ownerId: "tea-abcd1234",
-    services: { api: ["srv-api00001"], worker: ["srv-wrk00001"] },
-  },
-  fly: { apps: { api: "pegasus-t-api", worker: "pegasus-t-worker" } },
-  railway: {
-    projectId: UUID(1),
-    environmentId: UUID(2),
-    services: { api: UUID(3), worker: UUID(4) },
-  },
-};
+const TARGETS = VALID_TARGETS;
 const build = (overrides: Record<string, string> = {}): Model =>
   buildModel(
     CATALOG,

@@ -2,6 +2,7 @@
 import { CATALOG } from "../../catalog";
 import { buildModel, ConfigError, Model, planDeliveries } from "../../model";
 import { stackRaw } from "../helpers";
+import { UUID, VALID_TARGETS } from "./targetFixtures";
 
 const K = "pegasus-secrets";
 const build = (stack: string, overrides: Record<string, string | undefined>): Model =>
@@ -18,19 +19,7 @@ const issuesOf = (fn: () => unknown): string[] => {
   throw new Error("expected a ConfigError");
 };
 
-const UUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const VALID = {
-  render: {
-    ownerId: "tea-abcd1234",
-    services: { api: ["srv-api00001"], worker: ["srv-wrk00001"] },
-  },
-  fly: { apps: { api: "pegasus-t-api", worker: "pegasus-t-worker" } },
-  railway: {
-    projectId: UUID(1),
-    environmentId: UUID(2),
-    services: { api: UUID(3), worker: UUID(4) },
-  },
-};
+const VALID = VALID_TARGETS;
 
 describe("targets config", () => {
   it("is optional: no targets, no deliveries", () => {
