@@ -15,21 +15,24 @@ const requireFromString = require("require-from-string") as (code: string) => {
   handler(): pulumi.dynamic.ResourceProvider;
 };
 
+/** The gate's inputs against one path of the local service: short intervals, two successes. */
+const gateInputs = (svc: LocalService, path: string, timeoutMs: number) => ({
+  service: "api",
+  url: `${svc.url}${path}`,
+  trigger: "JWT_SECRET=2026-11-29.1",
+  timeoutMs,
+  intervalMs: 20,
+  requestTimeoutMs: 1000,
+  successes: 2,
+});
+
 describe("the gate's dynamic provider", () => {
   let svc: LocalService;
   beforeAll(async () => {
     svc = await startLocalService();
   });
   afterAll(() => svc.stop());
-  const inputs = (path: string, timeoutMs = 3000) => ({
-    service: "api",
-    url: `${svc.url}${path}`,
-    trigger: "JWT_SECRET=2026-11-29.1",
-    timeoutMs,
-    intervalMs: 20,
-    requestTimeoutMs: 1000,
-    successes: 2,
-  });
+  const inputs = (path: string, timeoutMs = 3000) => gateInputs(svc, path, timeoutMs);
 
   it("lets the update through when the service is ready", async () => {
     const r = await readinessProvider.create!(inputs("/ready"));
@@ -90,15 +93,7 @@ describe("serialized, loaded the way the SDK's dynamic-provider host loads it", 
     provider = requireFromString(code).handler();
   });
   afterAll(() => svc.stop());
-  const props = (path: string, timeoutMs = 3000) => ({
-    service: "api",
-    url: `${svc.url}${path}`,
-    trigger: "JWT_SECRET=2026-11-29.1",
-    timeoutMs,
-    intervalMs: 20,
-    requestTimeoutMs: 1000,
-    successes: 2,
-  });
+  const props = (path: string, timeoutMs = 3000) => gateInputs(svc, path, timeoutMs);
 
   it("carries its polling code and nothing from the program's config or environment", () => {
     expect(code).toContain("exports.handler");
