@@ -1,7 +1,7 @@
 /**
  * How long the HTTP core waits, and how often it tries: its settings (read from the environment
  * when a provider runs), full-jitter exponential backoff, and the waits platforms ask for in their
- * rate-limit headers. No Pulumi import, nothing from the project, no module state: serialized into
+ * rate-limit headers. No Pulumi import, nothing from the project, no module state: bundled into
  * the providers with `./http`.
  */
 

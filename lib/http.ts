@@ -6,7 +6,7 @@
  * message but never a credential, a value or a body.
  *
  * The platform providers, the readiness polling (`./readiness`) and the CLI use it. No Pulumi
- * import, nothing from the project and no module state: the dynamic providers are serialized
+ * import, nothing from the project and no module state: the dynamic providers are bundled
  * together with what they call from here (DESIGN.md D6), and settings are read from the
  * environment when a provider runs, never when the program is compiled.
  */

@@ -4,7 +4,7 @@
  *
  * Each attempt is one `sendRequest` of the HTTP core (`./http`): a deadline, no redirect followed,
  * the body discarded unread. Nothing here imports the project or the SDK, and nothing keeps module
- * state: the gate's dynamic provider is serialized with it and must carry no secret.
+ * state: the gate's dynamic provider is bundled with it and must carry no secret.
  */
 import { fetchError, sendRequest } from "./http";
 

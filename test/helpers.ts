@@ -94,6 +94,17 @@ export const isSecret = (o: pulumi.Output<unknown>): Promise<boolean> => pulumi.
 
 const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 /** Waits until every registration sent to the mocks has landed (they arrive asynchronously). */
+/**
+ * Loads a serialized `__provider` exactly as `@pulumi/pulumi/cmd/dynamic-provider` does, with the
+ * SDK's own dependency `require-from-string`.
+ */
+export function loadAsHost(code: string): pulumi.dynamic.ResourceProvider {
+  const requireFromString = require("require-from-string") as (c: string) => {
+    handler(): pulumi.dynamic.ResourceProvider;
+  };
+  return requireFromString(code).handler();
+}
+
 export const settle = (): Promise<void> => sdkSettings.waitForRPCs();
 
 /**

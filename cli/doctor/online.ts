@@ -11,7 +11,7 @@ import { Check, DoctorInput, fail, ok, skip } from "./check";
 const RENDER_API = "https://api.render.com/v1";
 const FLY_API = "https://api.machines.dev/v1";
 
-/** Fly's header: macaroon tokens use the FlyV1 scheme (as components/platforms/fly.ts sends it). */
+/** Fly's header: macaroon tokens use the FlyV1 scheme (as components/platforms/flyAdapter.ts sends it). */
 export const flyAuthorization = (token: string): string =>
   /^FlyV1\s/.test(token)
     ? token

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CATALOG, CatalogEntry } from "../../catalog";
-import { writeFileAtomic } from "../shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 import { CliContext, output } from "../shared/context";
 import { EXAMPLE_COMMAND, renderExample } from "./envFiles";
 import { resolveTarget, shown } from "./target";

@@ -4,7 +4,7 @@ import * as path from "path";
 import { CATALOG, CatalogEntry } from "../../catalog";
 import { buildModel } from "../../model";
 import { readStackConfig } from "../plan";
-import { writeFileAtomic } from "../shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 import { CliContext, output } from "../shared/context";
 import { commandLine } from "../shared/usage";
 import { parseDotenv } from "./dotenv";

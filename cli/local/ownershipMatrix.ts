@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CATALOG, CatalogEntry, CONSUMERS, Consumer } from "../../catalog";
 import { storedSecrets } from "../../model";
-import { writeFileAtomic } from "../shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 import { CliContext, output } from "../shared/context";
 
 /** Where the generated matrix lives, relative to the project folder. */

@@ -6,7 +6,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { planJson } from "../plan";
-import { writeFileAtomic } from "../shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 import { ops, OpsContext, utc } from "./context";
 import { LOG_FILE, readLog } from "./log";
 import { ProofLine, rehearsalProof, storeProof, versionProof } from "./proofs";

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { Freeze, FREEZE_PATH, parseFreeze } from "../../model";
-import { writeFileAtomic } from "../shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 
 /**
  * The deploy freeze marker (guide, break-glass step 1). While `operations/FREEZE` exists, `rotate`

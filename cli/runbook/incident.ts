@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { writeFileAtomic } from "../shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 import { FREEZE_FILE } from "./freezeMarker";
 import { FollowUp, shellLine } from "./followUps";
 import { LOG_FILE, RotateEntry } from "./log";

@@ -6,7 +6,7 @@ import YAML, { Document, isMap, isScalar, Pair, Scalar, YAMLMap } from "yaml";
 import { CATALOG } from "../../catalog";
 import { buildModel, Model, PROJECT } from "../../model";
 import { readStackConfig } from "../plan";
-import { writeFileAtomic } from "../shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 
 /** The maps of variable -> string the runbook edits: keepers, and which database user is live. */
 export type KeeperMap = "rotations" | "previousKeepers" | "activeUsers";

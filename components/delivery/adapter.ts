@@ -1,7 +1,7 @@
 /**
  * What a platform adapter provides to the delivery engine (`./provider`), and what the engine hands
  * it: the destination as read (`Current`), and one create or update (`Job`) whose steps the adapter
- * reports as it completes them. An adapter (`components/platforms/{render,fly,railway}.ts`) knows
+ * reports as it completes them. An adapter (`components/platforms/{render,fly,railway}Adapter.ts`) knows
  * its platform only: what names a destination, how to read it, write changed keys, activate a
  * change and remove owned keys. Types only: nothing here is serialized.
  */

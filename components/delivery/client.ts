@@ -3,7 +3,7 @@
  * when a provider method runs (DESIGN.md D6), and a client that sends every call through the HTTP
  * core with the credential header and the values being written redacted from every error.
  *
- * No Pulumi import and no module state: serialized into each provider. Nothing here reads the
+ * No Pulumi import and no module state: bundled into each provider. Nothing here reads the
  * environment until a provider method calls it.
  */
 import {

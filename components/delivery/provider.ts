@@ -1,6 +1,6 @@
 /**
  * The dynamic-provider lifecycle of every platform delivery, written once: check, diff, create,
- * update, read and delete around a platform adapter (`components/platforms/{render,fly,railway}.ts`)
+ * update, read and delete around a platform adapter (`components/platforms/{render,fly,railway}Adapter.ts`)
  * that only knows its platform: what names a destination, how to read it, how to write changed
  * keys, activate a change and remove owned keys.
  *
@@ -9,8 +9,8 @@
  * adapter's own fields), reports a run that stops part-way as a partial failure that keeps what was
  * done, and never moves a delivery to an object its state does not know.
  *
- * Serialized into each provider (DESIGN.md D6): no module state and no Pulumi value (the import
- * below is types only); the adapter's `connect` reads the credential when a method runs.
+ * Bundled into each provider (`packaged.ts`, DESIGN.md D6): no module state and no Pulumi value
+ * (the import below is types only); the adapter's `connect` reads the credential when a method runs.
  */
 import type { dynamic } from "@pulumi/pulumi";
 import { PLATFORM_PATTERNS } from "../../model/naming";

@@ -2,7 +2,7 @@
  * What a delivery keeps in state and how a change is computed from it, for every platform: the
  * owned keys, plain values and keyed hashes of secret values (HMAC-SHA256 under a per-resource key,
  * never a bare digest: DESIGN.md §2), the key-level diff, and the check of the inputs. Pure
- * functions, no Pulumi import and no module state: serialized into each provider.
+ * functions, no Pulumi import and no module state: bundled into each provider.
  */
 import { createHmac, randomBytes } from "crypto";
 import { hasUnknown, reveal, UNKNOWN } from "./wire";

@@ -1,15 +1,15 @@
 /**
- * The engine's wire constants, and the wrapping of a secret, for the code that is serialized into
+ * The engine's wire constants, and the wrapping of a secret, for the code that is bundled into
  * dynamic providers (the platform deliveries and the readiness gate). Defined once, here.
  *
  * Why not import `unknownValue`, `specialSigKey` and `specialSecretSig` from
- * `@pulumi/pulumi/runtime/rpc`, as the program and the tests do: a serialized provider captures a
- * module it reads a property of as `require("@pulumi/pulumi/runtime/rpc.js")`. That text is stored
- * in every stack's state and run by whichever SDK later refreshes or destroys the resource, so the
- * stored provider would load the SDK's runtime and depend on one of its internal files. These
- * strings are part of the wire protocol and never change; a test compares them with the SDK's.
+ * `@pulumi/pulumi/runtime/rpc`, as the program and the tests do: this module is bundled into the
+ * providers (`packaged.ts`), whose text is stored in every stack's state and run by whichever SDK
+ * later refreshes or destroys the resource, so a provider imports Node.js built-ins only and never
+ * depends on one of the SDK's internal files. These strings are part of the wire protocol and
+ * never change; a test compares them with the SDK's.
  *
- * No module state, no Pulumi import: everything here is serialized by value.
+ * No module state, no Pulumi import.
  */
 
 /** Key that marks an object as a special value (`specialSigKey`). */

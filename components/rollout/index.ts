@@ -1,2 +1,3 @@
+export * from "./readinessCheck";
 export * from "./readinessGate";
 export * from "./staggered";

@@ -1,111 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describeReadiness, safeUrl, waitUntilReady } from "../../lib/readiness";
-// What the engine sends for an input that is not known yet (a preview): never treat it as a value.
-import { UNKNOWN } from "../delivery/wire";
-
-/** The inputs the gate's provider works on: all plain, none secret. */
-interface GateInputs {
-  service: string;
-  url: string;
-  trigger: string;
-  timeoutMs: number;
-  intervalMs: number;
-  requestTimeoutMs: number;
-  successes: number;
-}
-
-const INPUT_KEYS: (keyof GateInputs)[] = [
-  "service",
-  "url",
-  "trigger",
-  "timeoutMs",
-  "intervalMs",
-  "requestTimeoutMs",
-  "successes",
-];
-
-/**
- * Waits for the service, or fails the update. Throwing from create/update fails this resource, so
- * everything that `dependsOn` the gate (the next service's delivery) is not applied: a bad value
- * stops at the first service instead of reaching all of them.
- */
-async function gate(inputs: GateInputs): Promise<Record<string, unknown>> {
-  const r = await waitUntilReady({
-    url: inputs.url,
-    timeoutMs: inputs.timeoutMs,
-    intervalMs: inputs.intervalMs,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    successes: inputs.successes,
-  });
-  if (!r.ready) {
-    throw new Error(
-      `${inputs.service} did not become ready at ${safeUrl(inputs.url)}: ${describeReadiness(r)}. ` +
-        `The rollout stops here; services after ${inputs.service} keep their current values. ` +
-        `Check ${inputs.service}'s logs, fix the value (or roll the keeper back), then run pulumi up again.`,
-    );
-  }
-  return {
-    service: inputs.service,
-    url: inputs.url,
-    trigger: inputs.trigger,
-    timeoutMs: inputs.timeoutMs,
-    intervalMs: inputs.intervalMs,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    successes: inputs.successes,
-    readyAt: new Date().toISOString(),
-    attempts: r.attempts,
-    lastStatus: r.lastStatus,
-    detail: describeReadiness(r),
-  };
-}
-
-/**
- * The gate's dynamic provider. It closes over nothing but the pure functions of `lib/readiness.ts`
- * and `lib/http.ts`, the wire constants (serialized with it) and Node globals: no config, no
- * credentials, no secret.
- */
-export const readinessProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    const failures: pulumi.dynamic.CheckFailure[] = [];
-    const url = news.url;
-    if (url !== UNKNOWN) {
-      let ok = false;
-      try {
-        const p = new URL(String(url));
-        ok = p.protocol === "https:" || p.protocol === "http:";
-      } catch {
-        ok = false;
-      }
-      if (!ok) failures.push({ property: "url", reason: "url must be an http(s) URL" });
-    }
-    for (const k of ["timeoutMs", "intervalMs", "requestTimeoutMs", "successes"]) {
-      const v = news[k];
-      if (v !== UNKNOWN && !(typeof v === "number" && v > 0 && Number.isFinite(v))) {
-        failures.push({ property: k, reason: `${k} must be a positive number` });
-      }
-    }
-    return { inputs: news, failures };
-  },
-
-  async diff(_id: unknown, olds: Record<string, unknown>, news: Record<string, unknown>) {
-    // An unknown input (preview) may change: never answer "no change" for it.
-    const changed = INPUT_KEYS.filter((k) => news[k] === UNKNOWN || olds[k] !== news[k]);
-    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
-  },
-
-  async create(inputs: GateInputs) {
-    const outs = await gate(inputs);
-    return { id: `${inputs.service}-readiness`, outs };
-  },
-
-  async update(_id: string, _olds: unknown, news: GateInputs) {
-    return { outs: await gate(news) };
-  },
-
-  async delete() {
-    // Nothing to remove: the gate only ever observed the service.
-  },
-};
+import { packagedProvider } from "../delivery/packaged";
 
 /** Arguments of {@link ReadinessGate}. */
 export interface ReadinessGateArgs {
@@ -141,7 +35,7 @@ class ReadinessCheck extends pulumi.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(
-      readinessProvider,
+      packagedProvider("components/rollout/readinessCheck.ts", "readinessProvider"),
       name,
       { ...args, readyAt: undefined, attempts: undefined, detail: undefined },
       opts,

@@ -107,7 +107,7 @@ describe("what doctor knows of the platforms", () => {
   it("names the tokens the platform adapters read (components/platforms/)", () => {
     for (const [target, { env }] of Object.entries(PLATFORM_TOKENS)) {
       const source = fs.readFileSync(
-        path.join(PROJECT_DIR, "components", "platforms", `${target}.ts`),
+        path.join(PROJECT_DIR, "components", "platforms", `${target}Adapter.ts`),
         "utf8",
       );
       expect(source).toMatch(new RegExp(`credential\\(\\s*"${env}"`));

@@ -6,9 +6,9 @@
  */
 import { randomBytes, randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { flyProvider } from "../../../components/platforms/fly";
-import { railwayProvider } from "../../../components/platforms/railway";
-import { renderProvider } from "../../../components/platforms/render";
+import { flyProvider } from "../../../components/platforms/flyAdapter";
+import { railwayProvider } from "../../../components/platforms/railwayAdapter";
+import { renderProvider } from "../../../components/platforms/renderAdapter";
 import type { FaultMatch, LoggedRequest } from "@pegasus-secrets/platform-fakes";
 import { FakeFly } from "@pegasus-secrets/platform-fakes";
 import { FakeRailway } from "@pegasus-secrets/platform-fakes";

@@ -5,15 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { gateTrigger } from "../../../model/rollout";
-import { ReadinessGate, readinessProvider } from "../../../components/rollout/readinessGate";
+import { readinessProvider } from "../../../components/rollout/readinessCheck";
+import { ReadinessGate } from "../../../components/rollout/readinessGate";
+import { loadAsHost } from "../../helpers";
 import { installMocks } from "../../mocks";
 import { LocalService, startLocalService } from "../../runbook/server";
-
-// What `@pulumi/pulumi/cmd/dynamic-provider` loads a serialized provider with (an SDK dependency).
-
-const requireFromString = require("require-from-string") as (code: string) => {
-  handler(): pulumi.dynamic.ResourceProvider;
-};
 
 /** The gate's inputs against one path of the local service: short intervals, two successes. */
 const gateInputs = (svc: LocalService, path: string, timeoutMs: number) => ({
@@ -90,7 +86,7 @@ describe("serialized, loaded the way the SDK's dynamic-provider host loads it", 
         .__provider,
     );
     // `@pulumi/pulumi/cmd/dynamic-provider` does exactly this with the `__provider` input.
-    provider = requireFromString(code).handler();
+    provider = loadAsHost(code);
   });
   afterAll(() => svc.stop());
   const props = (path: string, timeoutMs = 3000) => gateInputs(svc, path, timeoutMs);

@@ -20,8 +20,9 @@ export interface AtomicWriteOptions {
  * Writes `text` to `file` so that readers see the old content or the new, never a part: a temporary
  * file beside the target (same folder, so the same file system) is written and flushed, then renamed
  * over the target (or, with `exclusive`, linked to it, which fails if the target exists). Any
- * failure removes the temporary file and leaves the target as it was. Every writer of the CLI uses
- * it: env files, stack files, evidence records, generated docs.
+ * failure removes the temporary file and leaves the target as it was. Every writer of the project
+ * uses it: the CLI's env files, stack files, evidence records and generated docs, and the cache of
+ * bundled providers.
  */
 export function writeFileAtomic(file: string, text: string, opts: AtomicWriteOptions = {}): void {
   const tmp = path.join(

@@ -5,7 +5,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeFileAtomic } from "../../../cli/shared/atomicWrite";
+import { writeFileAtomic } from "../../lib/atomicWrite";
 
 describe("writeFileAtomic", () => {
   let dir: string;
