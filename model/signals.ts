@@ -80,34 +80,49 @@ export function unexpectedAccessFilters(gcpProject: string, secrets: SecretReade
   for (const s of secrets) {
     const readers = [...new Set(s.readers)].sort();
     const k = readers.join(",");
-    groups.set(k, [...(groups.get(k) ?? []), { secretId: s.secretId, readers }]);
+    const group = groups.get(k) ?? [];
+    if (!group.length) groups.set(k, group);
+    group.push({ secretId: s.secretId, readers });
   }
   const conditions: string[] = [];
   for (const members of groups.values()) {
+    const readers = members[0].readers;
+    // The length of `groupFilter` for `n` secrets whose quoted names take `chars`: its fixed text,
+    // the names, " OR " between two, and the parentheses around two or more. Kept as a running
+    // sum, so a catalog of thousands of secrets is sliced in one pass.
+    const fixed = groupFilter([""], readers).length - q("/secrets//").length;
+    const lengthOf = (n: number, chars: number) => fixed + chars + 4 * (n - 1) + (n > 1 ? 2 : 0);
     // A group too large for one filter is cut into slices of secrets.
     let slice: string[] = [];
+    let chars = 0;
     const flush = () => {
-      if (slice.length) conditions.push(groupFilter(slice, members[0].readers));
+      if (slice.length) conditions.push(groupFilter(slice, readers));
       slice = [];
+      chars = 0;
     };
     for (const m of members) {
-      if (
-        groupFilter([...slice, m.secretId], members[0].readers).length + head.length >
-        MAX_FILTER_CHARS
-      ) {
+      const c = q(`/secrets/${m.secretId}/`).length;
+      if (slice.length && lengthOf(slice.length + 1, chars + c) + head.length > MAX_FILTER_CHARS) {
         flush();
       }
       slice.push(m.secretId);
+      chars += c;
     }
     flush();
   }
+  // `${head} AND (c1 OR c2 ...)`, filled the same way.
   const filters: string[] = [];
   let current: string[] = [];
+  let length = 0;
   const text = (cs: string[]) => `${head} AND (${cs.join(" OR ")})`;
   for (const c of conditions) {
-    if (current.length && text([...current, c]).length > MAX_FILTER_CHARS) {
+    const next = current.length ? length + 4 + c.length : head.length + 6 + c.length;
+    if (current.length && next > MAX_FILTER_CHARS) {
       filters.push(text(current));
       current = [];
+      length = head.length + 6 + c.length;
+    } else {
+      length = next;
     }
     current.push(c);
   }

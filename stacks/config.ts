@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { CATALOG } from "../catalog";
+import { secretOutput } from "../components";
 import {
   deploymentOf,
   buildModel,
@@ -100,7 +101,7 @@ export function loadConfig(
     if (ciphertext === undefined) return cfg.requireSecret(key);
     // Decrypted by the deploy identity at `pulumi up`; the operator who sealed it never could.
     const opened = kms.getKMSSecretOutput({ cryptoKey: kmsSecretKeyId(sealed!.key), ciphertext });
-    return pulumi.secret(opened.plaintext);
+    return secretOutput(opened.plaintext);
   };
   return { model, externalValue, deployment };
 }

@@ -6,6 +6,7 @@ import {
   DatabaseCredential,
   GeneratedSecret,
   RuntimeIdentity,
+  secretOutput,
   StorageHmacKey,
 } from "../components";
 import { SecretValueModel, ValueSource } from "../model";
@@ -69,7 +70,7 @@ export function valueMaterialiser(ctx: ValueContext): (s: SecretValueModel) => S
             ([auth, host, port, tls]) =>
               `${tls === "SERVER_AUTHENTICATION" ? "rediss" : "redis"}://:${encodeURIComponent(auth)}@${host}:${port}`,
           );
-        return { current: pulumi.secret(url) };
+        return { current: secretOutput(url) };
       }
       case "gcsHmac": {
         let key = hmacKeys.get(v.keyName);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLATFORM_PATTERNS } from "../../model/naming";
+import { secretOutput } from "../secrets/secretOutput";
 
 /**
  * What every platform component takes, whatever the platform (STYLE 3.2): the same two maps, so a
@@ -47,9 +48,7 @@ export function validateEnvGroupArgs(component: string, args: EnvGroupArgs): voi
 export function secretInputs(
   secrets: Record<string, pulumi.Input<string>>,
 ): Record<string, pulumi.Output<string>> {
-  return Object.fromEntries(
-    Object.entries(secrets).map(([k, v]) => [k, pulumi.secret(pulumi.output(v))]),
-  );
+  return Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, secretOutput(v)]));
 }
 
 /** Checks a plain identifier arg against its pattern; the error names the arg. */

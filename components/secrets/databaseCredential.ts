@@ -1,5 +1,6 @@
 import * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
+import { secretOutput } from "./secretOutput";
 import type { DatabaseUser } from "../../model";
 import { GeneratedSecret } from "./generatedSecret";
 
@@ -71,7 +72,7 @@ export class DatabaseCredential extends pulumi.ComponentResource {
           project: args.project,
           instance: args.instance,
           name: u.username,
-          password: pulumi.secret(password.value),
+          password: secretOutput(password.value),
           // Leaves the role on the instance if the stack is destroyed while the database still has objects.
           deletionPolicy: "ABANDON",
         },
@@ -79,7 +80,7 @@ export class DatabaseCredential extends pulumi.ComponentResource {
       );
       urls.set(
         u.role,
-        pulumi.secret(
+        secretOutput(
           pulumi
             .all([user.name, password.value])
             .apply(

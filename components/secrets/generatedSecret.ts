@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { secretOutput } from "./secretOutput";
 import * as random from "@pulumi/random";
 import { PATTERNS, shortHash } from "../../model/naming";
 
@@ -53,9 +54,9 @@ export class GeneratedSecret extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    this.value = pulumi.secret(generation(args.keeper).result);
+    this.value = secretOutput(generation(args.keeper).result);
     if (args.previousKeeper !== undefined) {
-      this.previousValue = pulumi.secret(generation(args.previousKeeper).result);
+      this.previousValue = secretOutput(generation(args.previousKeeper).result);
     }
     this.registerOutputs({ value: this.value, previousValue: this.previousValue });
   }

@@ -4,3 +4,4 @@ export * from "./managedSecret";
 export * from "./storageHmacKey";
 export * from "./emergencyAccess";
 export * from "./secretEncryption";
+export * from "./secretOutput";

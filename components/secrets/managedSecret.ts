@@ -1,5 +1,6 @@
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as pulumi from "@pulumi/pulumi";
+import { secretOutput } from "./secretOutput";
 import { PATTERNS, shortHash } from "../../model/naming";
 
 /** One live value of a secret: the current one, or the previous one during an overlap window. */
@@ -132,7 +133,7 @@ export class ManagedSecret extends pulumi.ComponentResource {
         `${name}-version-${shortHash(g.keeper)}`,
         {
           secret: secret.id,
-          secretData: pulumi.secret(g.value),
+          secretData: secretOutput(g.value),
           deletionPolicy: "DISABLE",
           enabled: true,
         },

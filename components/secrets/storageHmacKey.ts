@@ -1,5 +1,6 @@
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { secretOutput } from "./secretOutput";
 import { shortHash } from "../../model/naming";
 
 /** Arguments of {@link StorageHmacKey}. */
@@ -39,7 +40,7 @@ export class StorageHmacKey extends pulumi.ComponentResource {
         { project: args.project, serviceAccountEmail: args.serviceAccountEmail },
         { parent: this, additionalSecretOutputs: ["secret"] },
       );
-      return { accessId: pulumi.secret(key.accessId), secret: pulumi.secret(key.secret) };
+      return { accessId: secretOutput(key.accessId), secret: secretOutput(key.secret) };
     };
     const current = generation(args.keeper);
     this.accessId = current.accessId;

@@ -134,6 +134,11 @@ describe("the unexpected-access metric", () => {
     expect(hit("a@p.iam.gserviceaccount.com", "bench-secret-0001")).toBe(false);
     expect(hit("b@p.iam.gserviceaccount.com", "bench-secret-0001")).toBe(true);
     expect(hit("b@p.iam.gserviceaccount.com", "bench-secret-1198")).toBe(false);
+    // Every secret is in exactly one filter.
+    for (const s of secrets) {
+      const needle = `"/secrets/${s.secretId}/"`;
+      expect(filters.filter((f) => f.includes(needle))).toHaveLength(1);
+    }
   });
 });
 
