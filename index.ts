@@ -1,3 +1,5 @@
+// Refuses a run that must not apply before anything else loads (stacks/preflight.ts).
+import "./stacks/preflight";
 import { runProgram } from "./stacks";
 
 // Entry point only: config -> validated model -> resources -> named outputs (names and IDs, never values).

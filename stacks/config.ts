@@ -4,14 +4,12 @@ import * as path from "path";
 import * as kms from "@pulumi/gcp/kms";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { CATALOG } from "../catalog";
 import { secretOutput } from "../components";
+import { PROJECT_DIR, runtimeDeployment } from "./deployment";
 import {
-  deploymentOf,
   buildModel,
   Deployment,
-  FREEZE_PATH,
   kmsSecretKeyId,
   Model,
   PROJECT,
@@ -26,21 +24,6 @@ export interface LoadedConfig {
   externalValue(configKey: string): pulumi.Output<string>;
   /** The run this program is part of: whether it applies, where, and under which freeze. */
   deployment: Deployment;
-}
-
-/** The project folder: the freeze marker is committed beside the stack files. */
-const PROJECT_DIR = path.resolve(__dirname, "..");
-
-/**
- * The run as the engine and the environment describe it. A run under the SDK's runtime mocks (the
- * offline plan, the tests) never applies anything; GitHub Actions sets GITHUB_ACTIONS and
- * GITHUB_RUN_ID for every job.
- */
-export function runtimeDeployment(env: NodeJS.ProcessEnv = process.env): Deployment {
-  const mocked = pulumi.runtime.getMonitor() instanceof MockMonitor;
-  const freezeFile = path.join(PROJECT_DIR, FREEZE_PATH);
-  const freeze = fs.existsSync(freezeFile) ? fs.readFileSync(freezeFile, "utf8") : null;
-  return deploymentOf(env, freeze, !mocked && !pulumi.runtime.isDryRun());
 }
 
 // `isConfigSecret` is the SDK's own record of which keys the CLI passed as secrets

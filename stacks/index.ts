@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { applyRefusal, STACKS } from "../model";
-import { LoadedConfig, loadConfig, runtimeDeployment, runtimeRawConfig } from "./config";
+import { STACKS } from "../model";
+import { LoadedConfig, loadConfig, runtimeRawConfig } from "./config";
+import { allowedDeployment } from "./deployment";
 import { buildProduction } from "./production";
 import { StackOptions, StackResult } from "./shared";
 import { buildStaging } from "./staging";
 
 export * from "./config";
+export * from "./deployment";
 export * from "./shared";
 
 const REGISTRY: Record<string, (loaded: LoadedConfig, opts?: StackOptions) => StackResult> = {
@@ -31,9 +33,7 @@ export function buildStack(stack: string, loaded: LoadedConfig, opts?: StackOpti
 export function runProgram(opts?: StackOptions): Record<string, unknown> {
   const stack = pulumi.getStack();
   // First of all: a run that must not apply says so before asking for config or declaring anything.
-  const deployment = runtimeDeployment();
-  const refusal = applyRefusal(stack, deployment);
-  if (refusal) throw new Error(refusal);
+  const deployment = allowedDeployment(stack);
   const loaded = loadConfig(runtimeRawConfig(), deployment, opts?.stackFilesDir);
   return buildStack(stack, loaded, opts).outputs;
 }

@@ -139,8 +139,9 @@ export function providerBundle(
   const key = sha256(
     JSON.stringify({ bundle: 1, esbuild: esbuildVersion(), options: buildOptions(entry, "") }),
   );
-  // The root is part of the name, not of the text: two clones keep their own entries.
-  const file = path.join(cacheDir, `${sha256(`${root}\0${key}`).slice(0, 40)}.json`);
+  // The root is not part of the name: an entry holds the content of every file it was built from
+  // (named relative to the root), so it serves any copy of the project whose files are the same.
+  const file = path.join(cacheDir, `${key.slice(0, 40)}.json`);
   try {
     const cached = JSON.parse(fs.readFileSync(file, "utf8")) as ProviderBundle;
     if (typeof cached.code === "string" && cached.inputs && stillCurrent(cached, root)) {

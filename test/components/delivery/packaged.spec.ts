@@ -114,6 +114,12 @@ describe("providerBundle", () => {
     const stored = JSON.parse(fs.readFileSync(file, "utf8"));
     fs.writeFileSync(file, JSON.stringify({ ...stored, code: `${stored.code}//cached` }));
     expect(providerBundle("provider.ts", { root, cacheDir }).code).toMatch(/\/\/cached$/);
+    // Another copy of the same files (a fixture project, a second clone) is served the same entry.
+    const copy = path.join(root, "copy");
+    fs.mkdirSync(copy);
+    for (const f of ["helper.ts", "provider.ts"])
+      fs.copyFileSync(path.join(root, f), path.join(copy, f));
+    expect(providerBundle("provider.ts", { root: copy, cacheDir }).code).toMatch(/\/\/cached$/);
 
     // An edit to any file it was built from (here the helper, not the entry) rebuilds it.
     const second = marker();
