@@ -47,13 +47,28 @@ const at = (lines: LineCounter, offset: number) => lines.linePos(offset);
 const unreadable = (file: string, issues: Issue[]) =>
   new ConfigError(`${path.basename(file)} cannot be read as settings`, issues);
 
+/** Files already parsed, by content: a plan reads the project file and each stack file several times. */
+const parsed = new Map<string, Record<string, unknown>>();
+const PARSED_MAX = 16;
+
 /**
  * Parses a project or stack file into a plain object (`{}` for an empty file). Refuses invalid YAML,
- * duplicate keys, more aliases than a settings file needs, and anything but a map at the top.
+ * duplicate keys, more aliases than a settings file needs, and anything but a map at the top. A file
+ * whose content was parsed before is not parsed again; every caller gets its own copy.
  */
 export function readYamlMap(file: string): Record<string, unknown> {
-  const name = path.basename(file);
   const text = fs.readFileSync(file, "utf8");
+  let value = parsed.get(text);
+  if (!value) {
+    value = parseYamlMap(file, text);
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(text, value);
+  }
+  return structuredClone(value);
+}
+
+function parseYamlMap(file: string, text: string): Record<string, unknown> {
+  const name = path.basename(file);
   const lines = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const where = (offset: number) => {
