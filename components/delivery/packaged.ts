@@ -25,7 +25,6 @@ import * as fs from "fs";
 import { isBuiltin } from "module";
 import * as os from "os";
 import * as path from "path";
-import { runInThisContext } from "vm";
 import type { dynamic } from "@pulumi/pulumi";
 import { writeFileAtomic } from "../../lib/atomicWrite";
 
@@ -160,44 +159,96 @@ export function providerBundle(
   return bundle;
 }
 
-/** Evaluates a bundle's CommonJS text and returns its `exportName` export. */
-function loadExport(code: string, exportName: string, filename: string): unknown {
-  const wrapper = runInThisContext(`(function (exports, require, module) {${code}\n})`, {
-    filename,
-  }) as (exports: object, req: NodeJS.Require, module: { exports: object }) => void;
-  const module = { exports: {} as Record<string, unknown> };
-  wrapper(module.exports, require, module);
-  return module.exports[exportName];
+/** What the SDK serializes: the bundle as text, how to load it, and one stub per provider method. */
+interface Packaged {
+  /** CommonJS text of the provider's module (`ProviderBundle.code`). */
+  bundle: string;
+  /** The export that holds the provider. */
+  exportName: string;
+  /** The name stack traces give the bundle: `pegasus-secrets:<entry>`. */
+  filename: string;
+  load(): Record<string, (...args: unknown[]) => unknown>;
 }
 
 /**
+ * Evaluates the bundle and returns its provider. A method of the packaged object, so it captures no
+ * variable at all: the SDK serializes it by its text alone, without walking any closure.
+ */
+function load(this: Packaged): Record<string, (...args: unknown[]) => unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- `require` is the host's own; a captured module would be walked by the SDK
+  const vm = require("vm") as typeof import("vm");
+  const wrapper = vm.runInThisContext(`(function (exports, require, module) {${this.bundle}\n})`, {
+    filename: this.filename,
+  }) as (exports: object, req: NodeJS.Require, module: { exports: object }) => void;
+  const module = { exports: {} as Record<string, unknown> };
+  wrapper(module.exports, require, module);
+  return module.exports[this.exportName] as Record<string, (...args: unknown[]) => unknown>;
+}
+
+/**
+ * The stubs, one per method a dynamic provider may have. Each loads the bundle and calls the same
+ * method of its provider; like `load`, none captures a variable. The host calls them as methods of
+ * the provider object (`provider.create(...)`), which gives them `this`.
+ */
+const STUBS: Record<string, (this: Packaged, ...args: unknown[]) => unknown> = {
+  check(this: Packaged, ...args: unknown[]) {
+    return this.load().check(...args);
+  },
+  diff(this: Packaged, ...args: unknown[]) {
+    return this.load().diff(...args);
+  },
+  create(this: Packaged, ...args: unknown[]) {
+    return this.load().create(...args);
+  },
+  read(this: Packaged, ...args: unknown[]) {
+    return this.load().read(...args);
+  },
+  update(this: Packaged, ...args: unknown[]) {
+    return this.load().update(...args);
+  },
+  delete(this: Packaged, ...args: unknown[]) {
+    return this.load().delete(...args);
+  },
+};
+
+/**
  * The provider exported as `exportName` by the module at `entry` (relative to the project root),
- * packaged: the object the SDK serializes holds the bundle's text and one stub per method. The
- * bundle is loaded here once, so a module that does not export such a provider fails the program,
- * not a later `pulumi up`.
+ * packaged: the object the SDK serializes holds the bundle's text and one stub per method the
+ * provider has. The bundle is loaded here once, so a module that does not export such a provider
+ * fails the program, not a later `pulumi up`.
  */
 export function packagedProvider(
   entry: string,
   exportName: string,
   opts: { root?: string; cacheDir?: string } = {},
 ): dynamic.ResourceProvider {
-  const { code } = providerBundle(entry, opts);
-  const filename = `pegasus-secrets:${entry}`;
-  const provider = loadExport(code, exportName, filename);
+  const packaged: Packaged = {
+    bundle: providerBundle(entry, opts).code,
+    exportName,
+    filename: `pegasus-secrets:${entry}`,
+    load,
+  };
+  let provider: Record<string, unknown> | undefined;
+  try {
+    provider = packaged.load();
+  } catch (err) {
+    throw new Error(`The dynamic provider ${entry} fails to load: ${(err as Error).message}`);
+  }
   const methods =
     provider && typeof provider === "object"
-      ? Object.keys(provider).filter(
-          (k) => typeof (provider as Record<string, unknown>)[k] === "function",
-        )
+      ? Object.keys(provider).filter((k) => typeof provider[k] === "function")
       : [];
   if (methods.length === 0) {
     throw new Error(`${entry} does not export a dynamic provider named \`${exportName}\`.`);
   }
-  // What runs in the dynamic-provider host: each method compiles the bundle and calls its own name.
-  // No module state and nothing of the program: `code`, `exportName` and `filename` are text.
-  const load = () =>
-    loadExport(code, exportName, filename) as Record<string, (...args: unknown[]) => unknown>;
-  return Object.fromEntries(
-    methods.map((name) => [name, (...args: unknown[]) => load()[name](...args)]),
+  const unknown = methods.filter((m) => !(m in STUBS));
+  if (unknown.length) {
+    throw new Error(
+      `${entry}: \`${exportName}\` has ${unknown.join(", ")}, which a dynamic provider does not have (${Object.keys(STUBS).join(", ")}).`,
+    );
+  }
+  return Object.assign(
+    packaged,
+    Object.fromEntries(methods.map((m) => [m, STUBS[m]])),
   ) as unknown as dynamic.ResourceProvider;
 }

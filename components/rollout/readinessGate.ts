@@ -22,6 +22,11 @@ export interface ReadinessGateArgs {
   successes?: number;
 }
 
+let packaged: pulumi.dynamic.ResourceProvider | undefined;
+/** The gate's provider as the engine stores it, packaged once: the SDK serializes it once too. */
+const storedReadinessProvider = () =>
+  (packaged ??= packagedProvider("components/rollout/readinessCheck.ts", "readinessProvider"));
+
 /** The dynamic resource under {@link ReadinessGate}. */
 class ReadinessCheck extends pulumi.dynamic.Resource {
   // `declare`: the SDK sets these outputs in the constructor; a class field would reset them.
@@ -35,7 +40,7 @@ class ReadinessCheck extends pulumi.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(
-      packagedProvider("components/rollout/readinessCheck.ts", "readinessProvider"),
+      storedReadinessProvider(),
       name,
       { ...args, readyAt: undefined, attempts: undefined, detail: undefined },
       opts,

@@ -55,7 +55,11 @@ describe("packagedProvider", () => {
     const answer = marker();
     writeProvider(answer);
     const provider = packagedProvider("provider.ts", "provider", { root, cacheDir });
-    expect(Object.keys(provider).sort()).toEqual(["check", "create"]);
+    // The provider's own methods, and no other (a host treats a missing `read` or `diff` as absent).
+    const methods = Object.entries(provider)
+      .filter(([k, v]) => typeof v === "function" && k !== "load")
+      .map(([k]) => k);
+    expect(methods.sort()).toEqual(["check", "create"]);
 
     const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     const { code } = providerBundle("provider.ts", { root, cacheDir });
@@ -70,6 +74,16 @@ describe("packagedProvider", () => {
     expect(created.outs).toEqual({ answer });
     expect(created.id).toMatch(/^[0-9a-f]{8}$/);
     expect((await loaded.check!({}, { a: 1 })).inputs).toEqual({ a: 1 });
+  });
+
+  it("refuses a provider with a method a dynamic provider does not have", () => {
+    write(
+      "provider.ts",
+      `export const provider = { create: async () => ({}), upsert: async () => ({}) };\n`,
+    );
+    expect(() => packagedProvider("provider.ts", "provider", { root, cacheDir })).toThrow(
+      "provider.ts: `provider` has upsert, which a dynamic provider does not have (check, diff, create, read, update, delete).",
+    );
   });
 
   it("fails the program when the module has no such provider", () => {
