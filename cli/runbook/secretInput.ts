@@ -36,29 +36,52 @@ export async function readSecretInput(prompt: string): Promise<string> {
     .replace(/\r?\n$/, "");
 }
 
+/** How long `gcloud kms encrypt` may take before seal gives up on it. */
+const GCLOUD_TIMEOUT_MS = 60_000;
+
 /** `gcloud kms encrypt --key <key>`, the plaintext on standard input; resolves to the ciphertext. */
-export function gcloudKmsEncrypt(key: string, plaintext: Buffer): Promise<Buffer> {
+export function gcloudKmsEncrypt(
+  key: string,
+  plaintext: Buffer,
+  timeoutMs: number = GCLOUD_TIMEOUT_MS,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       "gcloud",
       ["kms", "encrypt", `--key=${key}`, "--plaintext-file=-", "--ciphertext-file=-"],
-      { stdio: ["pipe", "pipe", "pipe"], timeout: 60_000, env: process.env },
+      { stdio: ["pipe", "pipe", "pipe"], env: process.env },
     );
+    // Our own deadline, cleared however gcloud ends: spawn's `timeout` option keeps its timer when
+    // gcloud never starts, which held the process open for a minute after the error.
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+    }, timeoutMs);
     const out: Buffer[] = [];
     let err = "";
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
-    child.on("error", (e: NodeJS.ErrnoException) =>
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
       reject(
         new Error(
           e.code === "ENOENT"
             ? "gcloud is not installed here: seal encrypts with it (https://cloud.google.com/sdk/docs/install), using your own login (gcloud auth login)."
             : `gcloud kms encrypt could not start: ${e.message}`,
         ),
-      ),
-    );
+      );
+    });
     child.on("close", (code) => {
+      clearTimeout(deadline);
       if (code === 0 && out.length > 0) return resolve(Buffer.concat(out));
+      if (timedOut) {
+        return reject(
+          new Error(
+            `gcloud kms encrypt did not answer within ${timeoutMs / 1000} s (check your network and \`gcloud auth login\`); nothing was written.`,
+          ),
+        );
+      }
       const first = err.trim().split("\n").pop() ?? "";
       reject(
         new Error(

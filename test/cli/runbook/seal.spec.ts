@@ -204,6 +204,23 @@ describe("gcloud kms encrypt, as seal runs it", () => {
     expect(args).not.toContain(value);
   });
 
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+
+  it("gives up on a gcloud that does not answer, and keeps no timer after a missing one", async () => {
+    fs.writeFileSync(path.join(dir, "gcloud"), "#!/bin/sh\nexec sleep 5\n");
+    fs.chmodSync(path.join(dir, "gcloud"), 0o755);
+    process.env.PATH = `${dir}:${PATH}`;
+    await expect(gcloudKmsEncrypt(KEY, Buffer.from("x"), 200)).rejects.toThrow(
+      "gcloud kms encrypt did not answer within 0.2 s (check your network and `gcloud auth login`); nothing was written.",
+    );
+    const before = timers();
+    process.env.PATH = dir.replace(/$/, "-empty");
+    await expect(gcloudKmsEncrypt(KEY, Buffer.from("x"))).rejects.toThrow(
+      "gcloud is not installed",
+    );
+    expect(timers()).toBe(before);
+  });
+
   it("names the missing permission, and a missing gcloud", async () => {
     fakeGcloud(1);
     await expect(gcloudKmsEncrypt(KEY, Buffer.from("x"))).rejects.toThrow(
