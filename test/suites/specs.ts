@@ -21,7 +21,13 @@ const SPEC_ROOTS = [
 /** Folders per suite (relative to the repository), balanced by measured run time; `third` takes every other folder. */
 export const SUITES: Record<"first" | "second", string[]> = {
   first: ["test/stacks", "packages/test-engine/test", "test/cli/shared", "test/bin", "test/lib"],
-  second: ["test/cli/review", "test/policy", "test/cli/commands", "test/cli/doctor"],
+  second: [
+    "test/cli/review",
+    "test/policy",
+    "test/cli/commands",
+    "test/cli/doctor",
+    "test/rotation",
+  ],
 };
 export type Suite = "first" | "second" | "third";
 
