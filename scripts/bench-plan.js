@@ -7,8 +7,10 @@
 // mocks, no catalog, model, components or TypeScript): the floor. `access-diff --base HEAD` (both
 // stacks: four plans) and `policy-check` (two plans) are set against one floor run per plan they
 // make, one after the other. Every run is a fresh process; ours and the floor take turns
-// (A B A B ...), and each figure is the median of BENCH_RUNS runs (default 5). Peak memory is the
-// largest process's maximum resident set, from /usr/bin/time. It prints figures and asserts nothing.
+// (A B A B ...); times and memory are medians of BENCH_RUNS runs (default 5), and the time ratio is
+// the median of the pairs' ratios (each run of ours against the floor's run beside it, so a machine
+// whose speed drifts moves both), with their range beside it. Peak memory is the largest process's
+// maximum resident set, from /usr/bin/time. It prints figures and asserts nothing.
 //
 // Knobs: BENCH_RUNS (runs per figure, default 5), BENCH_SIZES (generated catalog sizes, default
 // "10,100,1000"), BENCH_ONLY (a comma list of `stacks`, `sizes`, `review` to run a part).
@@ -60,7 +62,11 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Ours and the floor in turn, RUNS times each; medians of time and memory. */
+/**
+ * Ours and the floor in turn, RUNS times each: the median time and memory of each side, and the
+ * ratios pair by pair (run i of ours against run i of the floor, taken one after the other), whose
+ * median is the figure quoted and whose smallest and largest show how noisy the machine was.
+ */
 function compare(ours, floor) {
   const a = [];
   const b = [];
@@ -69,9 +75,11 @@ function compare(ours, floor) {
     b.push(floor());
   }
   const m = (xs, k) => median(xs.map((x) => x[k]));
+  const ratios = a.map((x, i) => x.ms / b[i].ms);
   return {
     ours: { ms: m(a, "ms"), mib: m(a, "kib") / 1024 },
     floor: { ms: m(b, "ms"), mib: m(b, "kib") / 1024 },
+    time: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
   };
 }
 
@@ -138,35 +146,43 @@ const LABELS = [
   "policy-check (2 plans)",
 ];
 const W = Math.max(...LABELS.map((l) => l.length));
-const COLS = ["res.", "ours ms", "floor ms", "time", "ours MiB", "floor MiB", "memory"];
-const WIDTHS = [6, 9, 9, 7, 9, 10, 7];
+const COLS = ["res.", "ours ms", "floor ms", "time", "pairs", "ours MiB", "floor MiB", "memory"];
+const WIDTHS = [6, 9, 9, 7, 12, 9, 10, 7];
 
 /** The header line: every column name right-aligned over its figures. */
 const header = () =>
   ["measurement".padEnd(W), ...COLS.map((c, i) => c.padStart(WIDTHS[i]))].join(" ");
 
-/** One line of figures, in the header's columns: ours, the floor, and ours as a multiple of it. */
-const row = (label, resources, ours, floor) =>
-  [
+/**
+ * One line of figures, in the header's columns: ours, the floor, and ours as a multiple of it. The
+ * time multiple is the median of the pairs' ratios (`time` from {@link compare}; the ratio of the
+ * medians when there is none), `pairs` their range.
+ */
+const row = (label, resources, ours, floor, time) => {
+  const t = time ?? { median: ours.ms / floor.ms, min: NaN, max: NaN };
+  return [
     label.padEnd(W),
     String(resources),
     ours.ms.toFixed(0),
     floor.ms.toFixed(0),
-    `${(ours.ms / floor.ms).toFixed(2)}x`,
+    `${t.median.toFixed(2)}x`,
+    Number.isNaN(t.min) ? "n/a" : `${t.min.toFixed(2)}-${t.max.toFixed(2)}`,
     Number.isNaN(ours.mib) ? "n/a" : ours.mib.toFixed(0),
     Number.isNaN(floor.mib) ? "n/a" : floor.mib.toFixed(0),
     Number.isNaN(ours.mib) ? "n/a" : `${(ours.mib / floor.mib).toFixed(2)}x`,
   ]
     .map((f, i) => (i === 0 ? f : f.padStart(WIDTHS[i - 1])))
     .join(" ");
+};
 
 function main() {
   console.log(
-    `node ${process.version}, ${os.availableParallelism()} cores, median of ${RUNS} runs, ours and the floor in turn` +
+    `node ${process.version}, ${os.availableParallelism()} cores, ${RUNS} runs each, ours and the floor in turn; time: the median of the pairs' ratios, pairs: their range` +
       (hasTime ? "" : ` (no ${TIME}: memory not measured)`),
   );
   console.log(header());
-  const print = (label, resources, c) => console.log(row(label, resources, c.ours, c.floor));
+  const print = (label, resources, c) =>
+    console.log(row(label, resources, c.ours, c.floor, c.time));
   const plans = {};
   try {
     if (ONLY.includes("stacks") || ONLY.includes("review")) {

@@ -5,7 +5,7 @@ import { PROJECT_DIR } from "../helpers";
 
 const bench = require(path.join(PROJECT_DIR, "scripts", "bench-plan.js")) as {
   header(): string;
-  row(label: string, resources: number, ours: object, floor: object): string;
+  row(label: string, resources: number, ours: object, floor: object, time?: object): string;
   LABELS: string[];
 };
 
@@ -16,11 +16,26 @@ test("every row's figures end under their column names", () => {
   const header = bench.header();
   const ours = { ms: 98765.4, mib: 1321.9 };
   const floor = { ms: 1000, mib: 100 };
-  const columns = ["res.", "ours ms", "floor ms", "time", "ours MiB", "floor MiB", "memory"];
+  const time = { median: 97.5, min: 90.25, max: 101 };
+  const columns = [
+    "res.",
+    "ours ms",
+    "floor ms",
+    "time",
+    "pairs",
+    "ours MiB",
+    "floor MiB",
+    "memory",
+  ];
   const headerEnds = columns.map((c) => header.indexOf(c) + c.length);
   for (const label of bench.LABELS.slice(1)) {
-    const line = bench.row(label, 12345, ours, floor);
+    const line = bench.row(label, 12345, ours, floor, time);
     expect([label, ends(line).slice(-columns.length)]).toEqual([label, headerEnds]);
-    expect(line).toContain("98.77x");
+    // The time multiple is the pairs' median, with their range; memory is the medians' ratio.
+    expect(line).toContain(" 97.50x");
+    expect(line).toContain("90.25-101.00");
+    expect(line).toContain("13.22x");
   }
+  // Without pairs, the ratio of the medians, and no range.
+  expect(bench.row("plan --stack staging", 1, ours, floor)).toMatch(/98\.77x +n\/a /);
 });
