@@ -7,7 +7,7 @@ import { StackOptions, StackResult } from "./shared";
 import { buildStaging } from "./staging";
 
 export * from "./config";
-export * from "./deployment";
+export { allowedDeployment, runtimeDeployment } from "./deployment";
 export * from "./shared";
 
 const REGISTRY: Record<string, (loaded: LoadedConfig, opts?: StackOptions) => StackResult> = {

@@ -211,19 +211,39 @@ const STUBS: Record<string, (this: Packaged, ...args: unknown[]) => unknown> = {
   },
 };
 
+/** Packaged providers of this process, by entry, export and bundle text. */
+const packagedByText = new Map<string, dynamic.ResourceProvider>();
+
 /**
  * The provider exported as `exportName` by the module at `entry` (relative to the project root),
  * packaged: the object the SDK serializes holds the bundle's text and one stub per method the
  * provider has. The bundle is loaded here once, so a module that does not export such a provider
- * fails the program, not a later `pulumi up`.
+ * fails the program, not a later `pulumi up`. The same bundle gives the same object, which the SDK
+ * serializes once per process.
  */
 export function packagedProvider(
   entry: string,
   exportName: string,
   opts: { root?: string; cacheDir?: string } = {},
 ): dynamic.ResourceProvider {
+  const bundle = providerBundle(entry, opts).code;
+  const key = JSON.stringify([entry, exportName, bundle]);
+  let provider = packagedByText.get(key);
+  if (!provider) {
+    provider = packageBundle(entry, exportName, bundle);
+    packagedByText.set(key, provider);
+  }
+  return provider;
+}
+
+/** The packaged object for one bundle text; refuses a module without such a provider. */
+function packageBundle(
+  entry: string,
+  exportName: string,
+  bundle: string,
+): dynamic.ResourceProvider {
   const packaged: Packaged = {
-    bundle: providerBundle(entry, opts).code,
+    bundle,
     exportName,
     filename: `pegasus-secrets:${entry}`,
     load,

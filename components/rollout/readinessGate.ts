@@ -22,11 +22,6 @@ export interface ReadinessGateArgs {
   successes?: number;
 }
 
-let packaged: pulumi.dynamic.ResourceProvider | undefined;
-/** The gate's provider as the engine stores it, packaged once: the SDK serializes it once too. */
-const storedReadinessProvider = () =>
-  (packaged ??= packagedProvider("components/rollout/readinessCheck.ts", "readinessProvider"));
-
 /** The dynamic resource under {@link ReadinessGate}. */
 class ReadinessCheck extends pulumi.dynamic.Resource {
   // `declare`: the SDK sets these outputs in the constructor; a class field would reset them.
@@ -40,7 +35,7 @@ class ReadinessCheck extends pulumi.dynamic.Resource {
     opts?: pulumi.CustomResourceOptions,
   ) {
     super(
-      storedReadinessProvider(),
+      packagedProvider("components/rollout/readinessCheck.ts", "readinessProvider"),
       name,
       { ...args, readyAt: undefined, attempts: undefined, detail: undefined },
       opts,

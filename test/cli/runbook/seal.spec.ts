@@ -83,14 +83,8 @@ describe("seal", () => {
   });
 
   it("a rotation of an external value prints seal commands, and records once every value is sealed", async () => {
-    const start = await ok(p, [
-      "rotate",
-      "OPENAI_API_KEY",
-      "--stack",
-      "staging",
-      "--operator",
-      "alice",
-    ]);
+    const rotate = ["rotate", "OPENAI_API_KEY", "--stack", "staging", "--operator", "alice"];
+    const start = await ok(p, rotate);
     expect(start.out).toContain(
       "     npx pegasus-secrets seal OPENAI_API_KEY --stack staging --consumer api --operator alice\n" +
         "     npx pegasus-secrets seal OPENAI_API_KEY --stack staging --consumer worker --operator alice\n" +
@@ -100,14 +94,7 @@ describe("seal", () => {
       typed.push(randomBytes(16).toString("hex"));
       expect((await run(sealArgs(consumer))).code).toBe(0);
     }
-    const done = await run([
-      "rotate",
-      "OPENAI_API_KEY",
-      "--stack",
-      "staging",
-      "--operator",
-      "alice",
-    ]);
+    const done = await run(rotate);
     expect(done.code).toBe(0);
     expect(done.out).toContain(
       "Rotated OPENAI_API_KEY in staging: keeper initial -> 2026-11-29.1.",

@@ -76,6 +76,14 @@ describe("packagedProvider", () => {
     expect((await loaded.check!({}, { a: 1 })).inputs).toEqual({ a: 1 });
   });
 
+  it("gives the same object for the same bundle (serialized once), and a new one after an edit", () => {
+    writeProvider(marker());
+    const first = packagedProvider("provider.ts", "provider", { root, cacheDir });
+    expect(packagedProvider("provider.ts", "provider", { root, cacheDir })).toBe(first);
+    writeProvider(marker());
+    expect(packagedProvider("provider.ts", "provider", { root, cacheDir })).not.toBe(first);
+  });
+
   it("refuses a provider with a method a dynamic provider does not have", () => {
     write(
       "provider.ts",
