@@ -5,7 +5,8 @@
 // these resources pays at least. Plain JavaScript, run by plain `node`, one fresh process per run.
 //
 // What it keeps of each resource: its class (a gcp or random resource class by its type token; a
-// dynamic resource through the SDK's `dynamic.Resource`, which serializes a provider; a component as
+// dynamic resource as the `CustomResource` that `dynamic.Resource` registers, its `__provider` a text
+// of the size the plan printed, with no provider serialized, as the project's own do; a component as
 // a `ComponentResource` that registers its outputs), its parent, its inputs (a redacted secret as a
 // secret Output), and its dependencies as `dependsOn`.
 "use strict";
@@ -24,27 +25,11 @@ function classOf(type) {
   return undefined;
 }
 
-/** One provider per dynamic type, as a program declares one per platform (the SDK caches its serialization). */
-const providers = new Map();
-const providerFor = (type) => {
-  if (!providers.has(type)) {
-    providers.set(type, {
-      async check(_olds, news) {
-        return { inputs: news };
-      },
-      async diff() {
-        return {};
-      },
-      async create(inputs) {
-        return { id: type, outs: inputs };
-      },
-      async update(_id, _olds, news) {
-        return { outs: news };
-      },
-      async delete() {},
-    });
-  }
-  return providers.get(type);
+/** A `__provider` text the size of the one the plan printed (`[serialized provider, N bytes]`). */
+const providerText = (printed) => {
+  const m = /^\[serialized provider, (\d+) bytes\]$/.exec(String(printed));
+  if (!m) throw new Error(`a dynamic resource without a printed __provider: ${printed}`);
+  return "x".repeat(Number(m[1]));
 };
 
 /** Inputs as registered: a redacted secret becomes a secret again; everything else as printed. */
@@ -85,16 +70,13 @@ async function main() {
       if (r.options && r.options.ignoreChanges) opts.ignoreChanges = r.options.ignoreChanges;
       const inputs = inputsOf(r.inputs);
       let res;
-      const dynamic = /^pulumi-nodejs:dynamic\/([^:]+):(.+)$/.exec(r.type);
       const Class = classOf(r.type);
-      if (dynamic) {
-        res = new pulumi.dynamic.Resource(
-          providerFor(r.type),
+      if (r.type.startsWith("pulumi-nodejs:dynamic")) {
+        res = new pulumi.CustomResource(
+          r.type,
           r.name,
-          inputs,
+          { ...inputs, __provider: providerText(r.inputs.__provider) },
           opts,
-          dynamic[1],
-          dynamic[2],
         );
       } else if (Class) {
         res = new Class(r.name, inputs, opts);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLATFORM_PATTERNS } from "../../model/naming";
 import { secretOutput } from "../secrets/secretOutput";
+import { PackagedProvider, PackagedResource } from "./packaged";
 
 /**
  * What every platform component takes, whatever the platform (STYLE 3.2): the same two maps, so a
@@ -86,8 +87,8 @@ export interface DeliveryComponentSpec<Args extends DeliveryArgs> {
    * `pulumi-nodejs:dynamic/pegasus:<type>`.
    */
   type: string;
-  /** The platform's provider (`deliveryProvider(adapter)`). */
-  provider: pulumi.dynamic.ResourceProvider;
+  /** The platform's provider (`deliveryProvider(adapter)`), packaged from its adapter module. */
+  provider: PackagedProvider;
   /** The activation choices (`model/targets.ts`); the first is the default. */
   activations: readonly string[];
   /** Checks the args that name the destination; throws naming the arg. */
@@ -103,7 +104,7 @@ export interface DeliveryComponentSpec<Args extends DeliveryArgs> {
 }
 
 /** The dynamic resource that writes one delivery; its type token comes from the spec. */
-class DeliveryResource extends pulumi.dynamic.Resource {
+class DeliveryResource extends PackagedResource {
   constructor(
     spec: DeliveryComponentSpec<DeliveryArgs>,
     name: string,

@@ -1,13 +1,14 @@
 /**
  * A dynamic provider as the engine stores it (DESIGN.md D6): its code bundled once from the
- * TypeScript sources, carried in `__provider` as text, and loaded by a few lines of stub.
+ * TypeScript sources and carried in `__provider` as text that the dynamic-provider host loads.
  *
  * The SDK serializes a provider by walking every function it reaches, one by one, through V8's
  * inspector and TypeScript's parser: for the delivery engine with one platform adapter that was
- * about 55 KB and 0.4 s per provider in every plan and every `pulumi up`. Here esbuild bundles the
- * provider's module (say `components/platforms/renderAdapter.ts`) with everything it imports into
- * one CommonJS text, and the SDK only serializes the stub: one function per provider method that
- * compiles that text in the dynamic-provider host and calls the same method of the module's export.
+ * about 55 KB and 0.4 s per provider in every plan and every `pulumi up`, and turning on V8's
+ * debugger for the rest of the process. Here esbuild bundles the provider's module (say
+ * `components/platforms/renderAdapter.ts`) with everything it imports into one CommonJS text, and
+ * `__provider` is that text behind the few lines the host's contract asks for: a module whose
+ * `handler()` returns the provider. No closure is serialized at all ({@link PackagedResource}).
  *
  * What stays as before: `__provider` is self-contained (a refresh or destroy years later needs no
  * file of this repository, only Node.js), it never holds a value or a credential (the text is
@@ -25,7 +26,8 @@ import * as fs from "fs";
 import { isBuiltin } from "module";
 import * as os from "os";
 import * as path from "path";
-import type { dynamic } from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import * as vm from "vm";
 import { writeFileAtomic } from "../../lib/atomicWrite";
 
 /** The project's root: bundles name their files relative to it, so every clone stores one text. */
@@ -159,98 +161,84 @@ export function providerBundle(
   return bundle;
 }
 
-/** What the SDK serializes: the bundle as text, how to load it, and one stub per provider method. */
-interface Packaged {
-  /** CommonJS text of the provider's module (`ProviderBundle.code`). */
-  bundle: string;
+/** The methods a dynamic provider may have; the host calls no other. */
+const PROVIDER_METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
+
+/** A provider module packaged as the `__provider` text the dynamic-provider host loads. */
+export interface PackagedProvider {
+  /** The module it was bundled from, relative to the project root. */
+  entry: string;
   /** The export that holds the provider. */
   exportName: string;
-  /** The name stack traces give the bundle: `pegasus-secrets:<entry>`. */
-  filename: string;
-  load(): Record<string, (...args: unknown[]) => unknown>;
+  /** CommonJS text whose `handler()` returns the provider (see {@link providerText}). */
+  text: string;
 }
 
 /**
- * Evaluates the bundle and returns its provider. A method of the packaged object, so it captures no
- * variable at all: the SDK serializes it by its text alone, without walking any closure.
+ * The `__provider` text of a bundle: the contract of `@pulumi/pulumi/cmd/dynamic-provider`, which
+ * loads the text as a CommonJS module and calls its `handler()` for the provider. The bundle rides
+ * as one string literal and is compiled under the name `pegasus-secrets:<entry>`, so a stack trace
+ * from `pulumi up` names the module it came from.
  */
-function load(this: Packaged): Record<string, (...args: unknown[]) => unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- `require` is the host's own; a captured module would be walked by the SDK
-  const vm = require("vm") as typeof import("vm");
-  const wrapper = vm.runInThisContext(`(function (exports, require, module) {${this.bundle}\n})`, {
-    filename: this.filename,
-  }) as (exports: object, req: NodeJS.Require, module: { exports: object }) => void;
-  const module = { exports: {} as Record<string, unknown> };
+function providerText(entry: string, exportName: string, bundle: string): string {
+  return [
+    `"use strict";`,
+    `// pegasus-secrets: the dynamic provider \`${exportName}\` of ${entry}, bundled with esbuild.`,
+    `const bundle = ${JSON.stringify(bundle)};`,
+    `exports.handler = function handler() {`,
+    `  const wrapper = require("vm").runInThisContext(`,
+    `    "(function (exports, require, module) {" + bundle + "\\n})",`,
+    `    { filename: ${JSON.stringify(`pegasus-secrets:${entry}`)} },`,
+    `  );`,
+    `  const module = { exports: {} };`,
+    `  wrapper(module.exports, require, module);`,
+    `  return module.exports[${JSON.stringify(exportName)}];`,
+    `};`,
+    ``,
+  ].join("\n");
+}
+
+/** Loads a `__provider` text the way the dynamic-provider host does, and returns its provider. */
+export function loadProviderText(text: string): Record<string, unknown> {
+  const module = { exports: {} as { handler?: () => Record<string, unknown> } };
+  const wrapper = vm.runInThisContext(`(function (exports, require, module) {${text}\n})`) as (
+    exports: object,
+    req: NodeJS.Require,
+    module: object,
+  ) => void;
   wrapper(module.exports, require, module);
-  return module.exports[this.exportName] as Record<string, (...args: unknown[]) => unknown>;
+  return module.exports.handler!();
 }
-
-/**
- * The stubs, one per method a dynamic provider may have. Each loads the bundle and calls the same
- * method of its provider; like `load`, none captures a variable. The host calls them as methods of
- * the provider object (`provider.create(...)`), which gives them `this`.
- */
-const STUBS: Record<string, (this: Packaged, ...args: unknown[]) => unknown> = {
-  check(this: Packaged, ...args: unknown[]) {
-    return this.load().check(...args);
-  },
-  diff(this: Packaged, ...args: unknown[]) {
-    return this.load().diff(...args);
-  },
-  create(this: Packaged, ...args: unknown[]) {
-    return this.load().create(...args);
-  },
-  read(this: Packaged, ...args: unknown[]) {
-    return this.load().read(...args);
-  },
-  update(this: Packaged, ...args: unknown[]) {
-    return this.load().update(...args);
-  },
-  delete(this: Packaged, ...args: unknown[]) {
-    return this.load().delete(...args);
-  },
-};
 
 /** Packaged providers of this process, by entry, export and bundle text. */
-const packagedByText = new Map<string, dynamic.ResourceProvider>();
+const packagedByText = new Map<string, PackagedProvider>();
 
 /**
  * The provider exported as `exportName` by the module at `entry` (relative to the project root),
- * packaged: the object the SDK serializes holds the bundle's text and one stub per method the
- * provider has. The bundle is loaded here once, so a module that does not export such a provider
- * fails the program, not a later `pulumi up`. The same bundle gives the same object, which the SDK
- * serializes once per process.
+ * packaged as `__provider` text. The text is loaded here once, as the host will load it, so a
+ * module that does not export such a provider fails the program, not a later `pulumi up`.
  */
 export function packagedProvider(
   entry: string,
   exportName: string,
   opts: { root?: string; cacheDir?: string } = {},
-): dynamic.ResourceProvider {
+): PackagedProvider {
   const bundle = providerBundle(entry, opts).code;
   const key = JSON.stringify([entry, exportName, bundle]);
-  let provider = packagedByText.get(key);
-  if (!provider) {
-    provider = packageBundle(entry, exportName, bundle);
-    packagedByText.set(key, provider);
+  let packaged = packagedByText.get(key);
+  if (!packaged) {
+    packaged = { entry, exportName, text: providerText(entry, exportName, bundle) };
+    checkLoads(packaged);
+    packagedByText.set(key, packaged);
   }
-  return provider;
+  return packaged;
 }
 
-/** The packaged object for one bundle text; refuses a module without such a provider. */
-function packageBundle(
-  entry: string,
-  exportName: string,
-  bundle: string,
-): dynamic.ResourceProvider {
-  const packaged: Packaged = {
-    bundle,
-    exportName,
-    filename: `pegasus-secrets:${entry}`,
-    load,
-  };
+/** Refuses a text that does not load, or whose export is not a provider with known methods only. */
+function checkLoads({ entry, exportName, text }: PackagedProvider): void {
   let provider: Record<string, unknown> | undefined;
   try {
-    provider = packaged.load();
+    provider = loadProviderText(text);
   } catch (err) {
     throw new Error(`The dynamic provider ${entry} fails to load: ${(err as Error).message}`);
   }
@@ -261,14 +249,38 @@ function packageBundle(
   if (methods.length === 0) {
     throw new Error(`${entry} does not export a dynamic provider named \`${exportName}\`.`);
   }
-  const unknown = methods.filter((m) => !(m in STUBS));
+  const unknown = methods.filter((m) => !(PROVIDER_METHODS as readonly string[]).includes(m));
   if (unknown.length) {
     throw new Error(
-      `${entry}: \`${exportName}\` has ${unknown.join(", ")}, which a dynamic provider does not have (${Object.keys(STUBS).join(", ")}).`,
+      `${entry}: \`${exportName}\` has ${unknown.join(", ")}, which a dynamic provider does not have (${PROVIDER_METHODS.join(", ")}).`,
     );
   }
-  return Object.assign(
-    packaged,
-    Object.fromEntries(methods.map((m) => [m, STUBS[m]])),
-  ) as unknown as dynamic.ResourceProvider;
+}
+
+/**
+ * A dynamic resource whose provider is packaged. It registers exactly what `pulumi.dynamic.Resource`
+ * registers (the type `pulumi-nodejs:dynamic/<module>:<type>`, the provider's text in
+ * `__provider`), so the engine hands it to the same dynamic-provider host. It only skips the SDK's
+ * closure serializer: that would walk a text that is already self-contained, through V8's
+ * inspector and TypeScript's parser, at a fixed cost of about 0.4 s per process.
+ */
+export class PackagedResource extends pulumi.CustomResource {
+  constructor(
+    provider: PackagedProvider,
+    name: string,
+    props: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions | undefined,
+    module: string,
+    type: string,
+  ) {
+    if ("__provider" in props) {
+      throw new Error(`${type} ${name}: a dynamic resource must not define the __provider input.`);
+    }
+    super(
+      `pulumi-nodejs:dynamic/${module}:${type}`,
+      name,
+      { ...props, __provider: provider.text },
+      opts,
+    );
+  }
 }

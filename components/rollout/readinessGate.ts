@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { packagedProvider } from "../delivery/packaged";
+import { PackagedResource, packagedProvider } from "../delivery/packaged";
 
 /** Arguments of {@link ReadinessGate}. */
 export interface ReadinessGateArgs {
@@ -23,7 +23,7 @@ export interface ReadinessGateArgs {
 }
 
 /** The dynamic resource under {@link ReadinessGate}. */
-class ReadinessCheck extends pulumi.dynamic.Resource {
+class ReadinessCheck extends PackagedResource {
   // `declare`: the SDK sets these outputs in the constructor; a class field would reset them.
   declare public readonly readyAt: pulumi.Output<string>;
   declare public readonly attempts: pulumi.Output<number>;

@@ -1,6 +1,6 @@
 /**
  * Packaged providers: a provider module bundled with esbuild, carried as text in `__provider`
- * behind one stub per method, and loaded the way the SDK's dynamic-provider host loads it. Each
+ * in the dynamic-provider host's contract, and loaded the way that host loads it. Each
  * case builds its own module in a throwaway root; the platform adapters themselves are bundled at
  * the end (and driven through the real host in provider.host.spec.ts).
  */
@@ -12,10 +12,12 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   buildProviderBundle,
   bundleCacheDir,
+  PackagedResource,
   packagedProvider,
   providerBundle,
 } from "../../../components/delivery/packaged";
-import { loadAsHost, PROJECT_DIR } from "../../helpers";
+import { loadAsHost, PROJECT_DIR, settle } from "../../helpers";
+import { useMocks } from "../../mocks";
 
 let root: string;
 let cacheDir: string;
@@ -51,32 +53,43 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe("packagedProvider", () => {
-  it("serializes a stub that loads the bundle in the host and answers as the module does", async () => {
+  it("carries the bundle in the host's contract, and answers in the host as the module does", async () => {
     const answer = marker();
     writeProvider(answer);
-    const provider = packagedProvider("provider.ts", "provider", { root, cacheDir });
-    // The provider's own methods, and no other (a host treats a missing `read` or `diff` as absent).
-    const methods = Object.entries(provider)
-      .filter(([k, v]) => typeof v === "function" && k !== "load")
-      .map(([k]) => k);
-    expect(methods.sort()).toEqual(["check", "create"]);
-
-    const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    const { text } = packagedProvider("provider.ts", "provider", { root, cacheDir });
     const { code } = providerBundle("provider.ts", { root, cacheDir });
-    // The bundle rides as one string; the SDK serialized only the stubs around it.
+    // The bundle rides as one string, behind a few lines of loader.
     expect(text).toContain(JSON.stringify(code));
-    expect(text.length - JSON.stringify(code).length).toBeLessThan(4000);
+    expect(text.length - JSON.stringify(code).length).toBeLessThan(1000);
     expect(text).not.toContain(root);
 
     // `@pulumi/pulumi/cmd/dynamic-provider` loads `__provider` exactly like this.
     const loaded = loadAsHost(text);
+    // The provider's own methods, and no other (a host treats a missing `read` or `diff` as absent).
+    const methods = Object.keys(loaded).filter(
+      (k) => typeof (loaded as unknown as Record<string, unknown>)[k] === "function",
+    );
+    expect(methods.sort()).toEqual(["check", "create"]);
     const created = await loaded.create({ name: "render-api" });
     expect(created.outs).toEqual({ answer });
     expect(created.id).toMatch(/^[0-9a-f]{8}$/);
     expect((await loaded.check!({}, { a: 1 })).inputs).toEqual({ a: 1 });
   });
 
-  it("gives the same object for the same bundle (serialized once), and a new one after an edit", () => {
+  it("names the module in the stack trace of a provider's error", async () => {
+    write(
+      "provider.ts",
+      `export const provider = {\n  async create(): Promise<never> {\n    throw new Error("refused");\n  },\n};\n`,
+    );
+    const { text } = packagedProvider("provider.ts", "provider", { root, cacheDir });
+    const err = (await loadAsHost(text)
+      .create({})
+      .catch((e: Error) => e)) as Error;
+    expect(err.message).toBe("refused");
+    expect(err.stack).toContain("pegasus-secrets:provider.ts:");
+  });
+
+  it("gives the same package for the same bundle, and a new one after an edit", () => {
     writeProvider(marker());
     const first = packagedProvider("provider.ts", "provider", { root, cacheDir });
     expect(packagedProvider("provider.ts", "provider", { root, cacheDir })).toBe(first);
@@ -102,6 +115,44 @@ describe("packagedProvider", () => {
     expect(() => packagedProvider("provider.ts", "missing", { root, cacheDir })).toThrow(
       "does not export a dynamic provider named `missing`",
     );
+  });
+});
+
+describe("PackagedResource", () => {
+  const seen = useMocks().seen;
+
+  it("registers what the SDK's dynamic.Resource registers, with the packaged text as __provider", async () => {
+    writeProvider(marker());
+    const packaged = packagedProvider("provider.ts", "provider", { root, cacheDir });
+    const props = { name: "render-api", size: 2 };
+    new PackagedResource(packaged, "packaged", { ...props }, undefined, "pegasus", "Thing");
+    // The SDK's own class, with the provider as the host returns it (it serializes that one itself).
+    new (class extends pulumi.dynamic.Resource {})(
+      loadAsHost(packaged.text),
+      "serialized",
+      { ...props },
+      undefined,
+      "pegasus",
+      "Thing",
+    );
+    await settle();
+    const [ours, sdk] = ["packaged", "serialized"].map((n) => seen.find((r) => r.name === n)!);
+    expect(ours.type).toBe(sdk.type);
+    expect(ours.type).toBe("pulumi-nodejs:dynamic/pegasus:Thing");
+    const { __provider: text, ...inputs } = ours.inputs;
+    const { __provider: sdkText, ...sdkInputs } = sdk.inputs;
+    expect(inputs).toEqual(sdkInputs);
+    expect(text).toBe(packaged.text);
+    expect(typeof sdkText).toBe("string");
+  });
+
+  it("refuses props that define __provider", () => {
+    writeProvider(marker());
+    const packaged = packagedProvider("provider.ts", "provider", { root, cacheDir });
+    expect(
+      () =>
+        new PackagedResource(packaged, "x", { __provider: "other" }, undefined, "pegasus", "Thing"),
+    ).toThrow("Thing x: a dynamic resource must not define the __provider input.");
   });
 });
 
