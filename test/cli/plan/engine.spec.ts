@@ -53,6 +53,30 @@ describe("the plan engine", () => {
     for (const v of issued) expect(JSON.stringify(ev)).not.toContain(v);
   });
 
+  it("keeps a stack to the error's own line while the program runs, then restores the formatter", async () => {
+    const formatter = (err: Error) => `formatted ${err.message}`;
+    const { stackTraceLimit, prepareStackTrace } = Error;
+    Error.prepareStackTrace = formatter;
+    Error.stackTraceLimit = 50;
+    const seen: (string | undefined)[] = [];
+    const failing = () => {
+      seen.push(new Error("inside").stack);
+      throw new TypeError("the program failed");
+    };
+    try {
+      await expect(
+        evaluate({ projectDir: dir, stack: "staging", program: failing }),
+      ).rejects.toThrow("the program failed");
+      expect(seen).toEqual(["Error: inside"]);
+      expect(Error.prepareStackTrace).toBe(formatter);
+      expect(Error.stackTraceLimit).toBe(50);
+      expect(new Error("after").stack).toBe("formatted after");
+    } finally {
+      Error.prepareStackTrace = prepareStackTrace;
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+  });
+
   it.each([
     ["a secret", { [specialSigKey]: specialSecretSig, value: "x" }, REDACTED],
     [
