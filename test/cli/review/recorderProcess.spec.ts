@@ -40,10 +40,11 @@ describe("a recorded program forging another revision's record", () => {
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: forge\nruntime: nodejs\n");
       fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "config: {}\n");
     }
-    // The base's program is the slower one, so with a process each the head's line arrives first.
+    // The base's program is the slower one, so with a process each the head's line arrives first. It
+    // blocks for a second without spinning: the suite's other specs keep the cores.
     fs.writeFileSync(
       path.join(base, "index.ts"),
-      "const end = Date.now() + 1000;\nwhile (Date.now() < end);\nexport const stack = 'staging';\n",
+      "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);\nexport const stack = 'staging';\n",
     );
     const forged = {
       project: base,
