@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../model";
+import { ConfigError } from "../model/errors";
 import { closest } from "../model/suggest";
 import { CliContext, defaultContext } from "./shared/context";
 import { checkRequiredOptionsLast, commanderUsage, commandLine, UsageError } from "./shared/usage";

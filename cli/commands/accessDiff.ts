@@ -1,7 +1,13 @@
 import * as path from "path";
 import { Command } from "commander";
-import { showAccessDiff, ShowAccessDiffOptions } from "../review/accessDiffReport";
+import type { ShowAccessDiffOptions } from "../review/accessDiffReport";
 import { CliContext } from "../shared/context";
+
+/** The feature behind the command, loaded only when the command runs. */
+function accessDiffReportModule(): typeof import("../review/accessDiffReport") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../review/accessDiffReport");
+}
 
 /** `access-diff`: what a PR changes in who can read which secret, and whether it breaks the policy. */
 export function register(program: Command, ctx: CliContext): void {
@@ -31,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
       "also write the output to this file (the CI job summary and PR comment read it)",
     )
     .action((opts: ShowAccessDiffOptions) =>
-      showAccessDiff(ctx, {
+      accessDiffReportModule().showAccessDiff(ctx, {
         ...opts,
         project: opts.project && path.resolve(opts.project),
         baseProject: opts.baseProject && path.resolve(opts.baseProject),

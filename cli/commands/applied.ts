@@ -1,7 +1,13 @@
 import { Command } from "commander";
-import { AppliedOptions, recordApplied } from "../runbook/applied";
+import type { AppliedOptions } from "../runbook/applied";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function appliedModule(): typeof import("../runbook/applied") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/applied");
+}
 
 /** `applied --stack <name>`: records what a stack runs after `pulumi up`, from its outputs. */
 export function register(program: Command, ctx: CliContext): void {
@@ -16,5 +22,5 @@ export function register(program: Command, ctx: CliContext): void {
       "--outputs <file>",
       "the JSON of `pulumi stack output --json` (`-` for standard input); default: run that command",
     )
-    .action((opts: AppliedOptions) => recordApplied(ctx, opts));
+    .action((opts: AppliedOptions) => appliedModule().recordApplied(ctx, opts));
 }

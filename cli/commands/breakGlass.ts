@@ -1,6 +1,12 @@
 import { Command } from "commander";
-import { breakGlass, BreakGlassOptions } from "../runbook/breakGlass";
+import type { BreakGlassOptions } from "../runbook/breakGlass";
 import { CliContext } from "../shared/context";
+
+/** The feature behind the command, loaded only when the command runs. */
+function breakGlassModule(): typeof import("../runbook/breakGlass") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/breakGlass");
+}
 
 /** `break-glass <VARIABLE...>`: the guide's break-glass procedure after a confirmed leak. */
 export function register(program: Command, ctx: CliContext): void {
@@ -14,5 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--incident <id>", "incident ID (names operations/incidents/<id>.md)")
     .option("--reason <text>", "what happened, in one line")
     .option("--run", "run the pulumi up, restart and verify commands now instead of printing them")
-    .action((variables: string[], opts: BreakGlassOptions) => breakGlass(ctx, variables, opts));
+    .action((variables: string[], opts: BreakGlassOptions) =>
+      breakGlassModule().breakGlass(ctx, variables, opts),
+    );
 }

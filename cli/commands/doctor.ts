@@ -1,7 +1,12 @@
 import { Command } from "commander";
-import { showDoctor } from "../doctor";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function doctorModule(): typeof import("../doctor") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../doctor");
+}
 
 /** `doctor --stack <name>`: is this machine ready for a real `pulumi up` of that stack? */
 export function register(program: Command, ctx: CliContext): void {
@@ -15,5 +20,5 @@ export function register(program: Command, ctx: CliContext): void {
       "--online",
       "also ask the backend (pulumi whoami) and each platform (one read-only call) whether the login and tokens are accepted",
     )
-    .action((opts: { stack: string; online?: boolean }) => showDoctor(ctx, opts));
+    .action((opts: { stack: string; online?: boolean }) => doctorModule().showDoctor(ctx, opts));
 }

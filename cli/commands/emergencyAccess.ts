@@ -1,7 +1,13 @@
 import { Command } from "commander";
-import { grantAccess, GrantAccessOptions, revokeAccess } from "../runbook/emergencyAccess";
+import type { GrantAccessOptions } from "../runbook/emergencyAccess";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function emergencyAccessModule(): typeof import("../runbook/emergencyAccess") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/emergencyAccess");
+}
 
 /** `grant-access` and `revoke-access`: time-boxed emergency reads of one secret (docs/operations.md). */
 export function register(program: Command, ctx: CliContext): void {
@@ -18,7 +24,9 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--operator <who>", "who grants it (recorded in the operations log)")
     .option("--consumer <consumer>", "which consumer's value, for a variable with one per consumer")
     .option("--reason <text>", "why (recorded)")
-    .action((variable: string, opts: GrantAccessOptions) => grantAccess(ctx, variable, opts));
+    .action((variable: string, opts: GrantAccessOptions) =>
+      emergencyAccessModule().grantAccess(ctx, variable, opts),
+    );
   program
     .command("revoke-access")
     .description(
@@ -40,6 +48,6 @@ export function register(program: Command, ctx: CliContext): void {
           member?: string;
           reason?: string;
         },
-      ) => revokeAccess(ctx, variable, opts),
+      ) => emergencyAccessModule().revokeAccess(ctx, variable, opts),
     );
 }

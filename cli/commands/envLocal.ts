@@ -1,7 +1,16 @@
 import { Command } from "commander";
-import { envExample } from "../local/envExample";
-import { envLocal } from "../local/envLocal";
 import { CliContext } from "../shared/context";
+
+/** The feature behind the command, loaded only when the command runs. */
+function envExampleModule(): typeof import("../local/envExample") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../local/envExample");
+}
+/** Its second module, loaded the same way. */
+function envLocalModule(): typeof import("../local/envLocal") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../local/envLocal");
+}
 
 /** Registers `env:local` and `env:example`. */
 export function register(program: Command, ctx: CliContext): void {
@@ -26,7 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
       "local",
     )
     .action((opts: { out?: string; force?: boolean; regenerate?: boolean; stack: string }) =>
-      envLocal(ctx, opts),
+      envLocalModule().envLocal(ctx, opts),
     );
   program
     .command("env:example")
@@ -35,5 +44,5 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("--out <file>", "file to write (default: .env.example in the project folder)")
     .option("--check", "do not write; fail if the file differs from the catalog")
-    .action((opts: { out?: string; check?: boolean }) => envExample(ctx, opts));
+    .action((opts: { out?: string; check?: boolean }) => envExampleModule().envExample(ctx, opts));
 }

@@ -1,7 +1,12 @@
 import { Command } from "commander";
-import { writeEvidence } from "../runbook/evidence";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function evidenceModule(): typeof import("../runbook/evidence") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/evidence");
+}
 
 /** `evidence --stack <name>`: the dated record with the guide's three proof lines. */
 export function register(program: Command, ctx: CliContext): void {
@@ -16,5 +21,5 @@ export function register(program: Command, ctx: CliContext): void {
         "stack the record is for (the rehearsal line always reads staging)",
       ).makeOptionMandatory(),
     )
-    .action((opts: { stack: string }) => writeEvidence(ctx, opts));
+    .action((opts: { stack: string }) => evidenceModule().writeEvidence(ctx, opts));
 }

@@ -1,7 +1,13 @@
 import { Command } from "commander";
-import { finalize, FinalizeOptions } from "../runbook/finalize";
+import type { FinalizeOptions } from "../runbook/finalize";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function finalizeModule(): typeof import("../runbook/finalize") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/finalize");
+}
 
 /** `finalize <VARIABLE>`: revokes the previous value once production has verified the rotation. */
 export function register(program: Command, ctx: CliContext): void {
@@ -18,5 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
       "--revoked-at-issuer",
       "an external value: confirm the old one was revoked at its issuer (recorded)",
     )
-    .action((variable: string, opts: FinalizeOptions) => finalize(ctx, variable, opts));
+    .action((variable: string, opts: FinalizeOptions) =>
+      finalizeModule().finalize(ctx, variable, opts),
+    );
 }

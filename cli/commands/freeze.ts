@@ -1,6 +1,11 @@
 import { Command } from "commander";
-import { freeze, freezeStatus, liftFreeze } from "../runbook/freeze";
 import { CliContext } from "../shared/context";
+
+/** The feature behind the command, loaded only when the command runs. */
+function freezeModule(): typeof import("../runbook/freeze") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/freeze");
+}
 
 /**
  * `freeze`, `freeze-status`, `lift-freeze`: the deploy freeze of break-glass step 1, as a committed
@@ -15,7 +20,9 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--operator <who>", "who freezes (recorded in the operations log)")
     .option("--incident <id>", "incident ID")
     .option("--reason <text>", "why")
-    .action((opts: { operator: string; incident?: string; reason?: string }) => freeze(ctx, opts));
+    .action((opts: { operator: string; incident?: string; reason?: string }) =>
+      freezeModule().freeze(ctx, opts),
+    );
 
   program
     .command("freeze-status")
@@ -23,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
       "Exit non-zero while deploys are frozen (CI runs this before pulumi up); with --incident, exit 0 only under that incident's freeze (the break-glass workflow).",
     )
     .option("--incident <id>", "succeed only while deploys are frozen for this incident")
-    .action((opts: { incident?: string }) => freezeStatus(ctx, opts));
+    .action((opts: { incident?: string }) => freezeModule().freezeStatus(ctx, opts));
 
   program
     .command("lift-freeze")
@@ -32,5 +39,5 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .requiredOption("--operator <who>", "who lifts it (recorded in the operations log)")
     .option("--reason <text>", "why it is safe now")
-    .action((opts: { operator: string; reason?: string }) => liftFreeze(ctx, opts));
+    .action((opts: { operator: string; reason?: string }) => freezeModule().liftFreeze(ctx, opts));
 }

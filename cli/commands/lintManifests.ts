@@ -1,6 +1,11 @@
 import { Command } from "commander";
-import { showManifestLint } from "../review/lintManifests";
 import { CliContext } from "../shared/context";
+
+/** The feature behind the command, loaded only when the command runs. */
+function lintManifestsModule(): typeof import("../review/lintManifests") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../review/lintManifests");
+}
 
 /** `lint-manifests <dir>`: a repository's manifests and files against the matrix and the guide. */
 export function register(program: Command, ctx: CliContext): void {
@@ -16,6 +21,6 @@ export function register(program: Command, ctx: CliContext): void {
       "paths (relative to <dir>) to leave out, e.g. examples of what the lint refuses",
     )
     .action((dir: string, opts: { json?: boolean; exclude?: string[] }) =>
-      showManifestLint(ctx, dir, opts),
+      lintManifestsModule().showManifestLint(ctx, dir, opts),
     );
 }

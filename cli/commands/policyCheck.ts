@@ -1,8 +1,13 @@
 import * as path from "path";
 import { Command } from "commander";
-import { showPolicyCheck } from "../review/policyCheck";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function policyCheckModule(): typeof import("../review/policyCheck") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../review/policyCheck");
+}
 
 /** `policy-check`: the policy pack's rules on the offline plan, with no credentials (fork PRs). */
 export function register(program: Command, ctx: CliContext): void {
@@ -20,6 +25,9 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("--json", "print one JSON object")
     .action((opts: { stack?: string[]; json?: boolean; project?: string }) =>
-      showPolicyCheck(ctx, { ...opts, project: opts.project && path.resolve(opts.project) }),
+      policyCheckModule().showPolicyCheck(ctx, {
+        ...opts,
+        project: opts.project && path.resolve(opts.project),
+      }),
     );
 }

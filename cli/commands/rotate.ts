@@ -1,7 +1,13 @@
 import { Command } from "commander";
-import { rotate, RotateOptions } from "../runbook/rotate";
+import type { RotateOptions } from "../runbook/rotate";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function rotateModule(): typeof import("../runbook/rotate") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/rotate");
+}
 
 /** `rotate <VARIABLE>`: the rotation runbook's first step, one secret in one stack. */
 export function register(program: Command, ctx: CliContext): void {
@@ -19,5 +25,5 @@ export function register(program: Command, ctx: CliContext): void {
       "confirmed leak: skip the staging-first order and the deploy freeze (needs --incident)",
     )
     .option("--incident <id>", "incident ID, with --break-glass")
-    .action((variable: string, opts: RotateOptions) => rotate(ctx, variable, opts));
+    .action((variable: string, opts: RotateOptions) => rotateModule().rotate(ctx, variable, opts));
 }

@@ -1,7 +1,12 @@
 import { Command } from "commander";
-import { showRotationStatus } from "../runbook/status";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function statusModule(): typeof import("../runbook/status") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/status");
+}
 
 /** `rotation-status --stack <name>`: each secret's last rotation and age against its period. */
 export function register(program: Command, ctx: CliContext): void {
@@ -17,6 +22,6 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("--json", "print the stable JSON form (version 1) instead of the table")
     .action((opts: { stack: string; failOnOverdue?: boolean; json?: boolean }) =>
-      showRotationStatus(ctx, opts),
+      statusModule().showRotationStatus(ctx, opts),
     );
 }

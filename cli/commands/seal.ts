@@ -1,7 +1,13 @@
 import { Command } from "commander";
-import { seal, SealOptions } from "../runbook/seal";
+import type { SealOptions } from "../runbook/seal";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function sealModule(): typeof import("../runbook/seal") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/seal");
+}
 
 /** `seal <VARIABLE>`: store a new external value sealed with the stack's Cloud KMS key. */
 export function register(program: Command, ctx: CliContext): void {
@@ -15,5 +21,5 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption("--operator <who>", "who sealed it (recorded in the operations log)")
     .option("--consumer <consumer>", "which consumer's value, for a variable with one per consumer")
     .option("--reason <text>", "why (recorded)")
-    .action((variable: string, opts: SealOptions) => seal(ctx, variable, opts));
+    .action((variable: string, opts: SealOptions) => sealModule().seal(ctx, variable, opts));
 }

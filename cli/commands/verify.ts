@@ -1,7 +1,13 @@
 import { Command } from "commander";
-import { verifyStack, VerifyOptions } from "../runbook/verifyStack";
+import type { VerifyOptions } from "../runbook/verifyStack";
 import { CliContext } from "../shared/context";
 import { stackOption } from "../shared/stacks";
+
+/** The feature behind the command, loaded only when the command runs. */
+function verifyStackModule(): typeof import("../runbook/verifyStack") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `--help` and the other commands never load it
+  return require("../runbook/verifyStack");
+}
 
 /** `verify --stack <name>`: readiness and smoke checks after a change, recorded in the log. */
 export function register(program: Command, ctx: CliContext): void {
@@ -19,5 +25,5 @@ export function register(program: Command, ctx: CliContext): void {
       "--unconfirmed-deploy <reason>",
       "check although no applied entry confirms the deploy; recorded as unconfirmed, it never unlocks production or finalize",
     )
-    .action((opts: VerifyOptions) => verifyStack(ctx, opts));
+    .action((opts: VerifyOptions) => verifyStackModule().verifyStack(ctx, opts));
 }

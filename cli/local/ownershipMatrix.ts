@@ -4,9 +4,9 @@ import { CATALOG, CatalogEntry, CONSUMERS, Consumer } from "../../catalog";
 import { storedSecrets } from "../../model";
 import { writeFileAtomic } from "../../lib/atomicWrite";
 import { CliContext, output } from "../shared/context";
+import { MATRIX_FILE } from "./matrixFile";
 
-/** Where the generated matrix lives, relative to the project folder. */
-export const MATRIX_FILE = "docs/ownership-matrix.md";
+export { MATRIX_FILE };
 
 /** The command that writes it (and checks it with `--check`). */
 export const MATRIX_COMMAND = "npx pegasus-secrets docs";

@@ -1,7 +1,10 @@
 // The CLI loads only the command it runs (cli/main.ts): each name in its table must be exactly what
 // the module registers, or a command would be missing from its own run or from `--help`.
+import { execFileSync } from "child_process";
+import * as path from "path";
 import { Command } from "commander";
 import { buildCli, COMMANDS } from "../../cli/main";
+import { PROJECT_DIR } from "../helpers";
 
 const ctx = { projectDir: process.cwd(), out: () => undefined };
 
@@ -33,5 +36,43 @@ describe("the CLI's command table", () => {
     expect(names(["help", "plan"])).toEqual(all);
     expect(names(["plann"])).toEqual(all);
     expect(names()).toEqual(all);
+  });
+
+  it("lists every command without loading what any of them runs", () => {
+    // A fresh process, as `npx pegasus-secrets --help` is: which files did listing the commands load?
+    const script = [
+      `require(${JSON.stringify(path.join(PROJECT_DIR, "bin", "register.js"))});`,
+      `const before = new Set(Object.keys(require.cache));`,
+      `require(${JSON.stringify(path.join(PROJECT_DIR, "cli", "main.ts"))}).buildCli(undefined, ["--help"]);`,
+      `process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((f) => !before.has(f))));`,
+    ].join("\n");
+    const loaded = (
+      JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as string[]
+    ).map((f) => path.relative(PROJECT_DIR, f));
+    const packages = new Set(
+      loaded
+        .filter((f) => f.startsWith("node_modules/"))
+        .map((f) =>
+          f
+            .split("/")
+            .slice(1, f.split("/")[1].startsWith("@") ? 3 : 2)
+            .join("/"),
+        ),
+    );
+    // swc (and its platform binary) only when a file has to be transpiled again: a cold cache.
+    expect([...packages].filter((p) => !p.startsWith("@swc/core")).sort()).toEqual([
+      "commander",
+      "fastest-levenshtein",
+    ]);
+    const ours = loaded.filter((f) => !f.startsWith("node_modules/"));
+    expect(ours).toContain("cli/commands/plan.ts");
+    expect(
+      ours.filter(
+        (f) =>
+          !/^(cli\/main\.ts|cli\/commands\/|cli\/shared\/|cli\/local\/matrixFile\.ts|model\/(suggest|errors)\.ts)/.test(
+            f,
+          ),
+      ),
+    ).toEqual([]);
   });
 });
