@@ -199,7 +199,7 @@ function providerText(entry: string, exportName: string, bundle: string): string
 }
 
 /** Loads a `__provider` text the way the dynamic-provider host does, and returns its provider. */
-export function loadProviderText(text: string): Record<string, unknown> {
+function loadProviderText(text: string): Record<string, unknown> {
   const module = { exports: {} as { handler?: () => Record<string, unknown> } };
   const wrapper = vm.runInThisContext(`(function (exports, require, module) {${text}\n})`) as (
     exports: object,
