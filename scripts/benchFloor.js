@@ -57,7 +57,7 @@ async function main() {
   // to the error's own line while the program runs (cli/plan/engine.ts), and so does the floor, so
   // the ratio measures the program, not that setting.
   Error.stackTraceLimit = 1;
-  Error.prepareStackTrace = (err) => `${err.name}: ${err.message}`;
+  Error.prepareStackTrace = (err) => Error.prototype.toString.call(err);
   await pulumi.runtime.setMocks(mocks, plan.project, plan.stack, false);
   await pulumi.runtime.runInPulumiStack(async () => {
     const components = new Map();

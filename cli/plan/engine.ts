@@ -249,7 +249,7 @@ export async function runUnderMocks(opts: EvaluateOptions): Promise<Registration
   // Error messages are all the plan shows, so while the program runs a stack is the error's own line.
   const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 1;
-  Error.prepareStackTrace = (err: Error) => `${err.name}: ${err.message}`;
+  Error.prepareStackTrace = (err: Error) => Error.prototype.toString.call(err);
   try {
     return await run(opts, files, model, monitor, program);
   } finally {
