@@ -271,9 +271,17 @@ async function run(
   // with their secrecy dropped, so a secret export would print in clear. These keep their Outputs.
   let exports: Record<string, unknown> | undefined;
   const { pulumi, settings } = sdk();
+  // The order the program declares its resources in (a component, then what it declares inside),
+  // which the plan lists them in. Registrations reach the monitor as their inputs resolve, an order
+  // that moves with the SDK's scheduling; a stack transformation sees each resource as it is built.
+  const declared = new Map<string, number>();
   await pulumi.runtime
     .runInPulumiStack(async () => {
       try {
+        pulumi.runtime.registerStackTransformation((a) => {
+          declared.set(`${a.type}::${a.name}`, declared.size);
+          return undefined;
+        });
         exports = await program();
         return exports;
       } catch (err) {
@@ -310,6 +318,8 @@ async function run(
         options,
       };
     });
+  const at = (r: PlannedResource) => declared.get(`${r.type}::${r.name}`) ?? declared.size;
+  registered.sort((a, b) => at(a) - at(b));
   return { stack: opts.stack, files, model, registered, exported };
 }
 

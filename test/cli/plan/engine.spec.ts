@@ -53,6 +53,20 @@ describe("the plan engine", () => {
     for (const v of issued) expect(JSON.stringify(ev)).not.toContain(v);
   });
 
+  it("lists resources in the order the program declares them, not as their inputs resolve", async () => {
+    // `late` is declared first, but its input waits on a timer: its registration reaches the monitor last.
+    const declaring = () => {
+      const slow = new Promise<number>((resolve) => setTimeout(() => resolve(12), 50));
+      const parent = new pulumi.ComponentResource("test:index:Group", "group");
+      new random.RandomPassword("late", { length: pulumi.output(slow) }, { parent });
+      new random.RandomPassword("early", { length: 8 }, { parent });
+      parent.registerOutputs({});
+      return {};
+    };
+    const r = await runUnderMocks({ projectDir: dir, stack: "staging", program: declaring });
+    expect(r.registered.map((x) => x.name)).toEqual(["group", "late", "early"]);
+  });
+
   it("keeps a stack to the error's own line while the program runs, then restores the formatter", async () => {
     const formatter = (err: Error) => `formatted ${err.message}`;
     const { stackTraceLimit, prepareStackTrace } = Error;
