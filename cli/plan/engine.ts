@@ -124,6 +124,40 @@ function computed(
 }
 
 /**
+ * What the runtime mocks answer for the program: each resource's state (its inputs plus what the
+ * real provider would compute) and each data source it reads. The offline plan and the gate's
+ * recorder both run the program with these, so a data source the program starts reading reaches
+ * both, or neither.
+ */
+export function planMocks(gcpProject: string, gen: ValueGenerator) {
+  return {
+    newResource(a: { type: string; name: string; inputs: Record<string, unknown> }) {
+      const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
+        string,
+        unknown
+      >;
+      return { id: (id as string) ?? `${a.name}-id`, state: { ...a.inputs, ...outs } };
+    },
+    call(a: { token: string; inputs: Record<string, unknown> }): Record<string, unknown> {
+      if (a.token === "gcp:redis/getInstance:getInstance") {
+        return {
+          ...a.inputs,
+          authString: gen("redis-auth", String(a.inputs.name)),
+          host: "10.0.0.4",
+          port: 6378,
+          transitEncryptionMode: "SERVER_AUTHENTICATION",
+        };
+      }
+      if (a.token === "gcp:kms/getKMSSecret:getKMSSecret") {
+        // A sealed external value: the plan never decrypts; a stand-in per ciphertext.
+        return { ...a.inputs, plaintext: gen("kms-plaintext", String(a.inputs.ciphertext)) };
+      }
+      throw new Error(`The offline plan has no mock for the data source ${a.token}.`);
+    },
+  };
+}
+
+/**
  * A mock monitor that also records each registration's parent. The SDK's mock hands `newResource`
  * neither the parent nor the URN, and the plan prints the tree. Declared on first use, with the SDK.
  */
@@ -204,31 +238,13 @@ export async function runUnderMocks(opts: EvaluateOptions): Promise<Registration
   const gcpProject = files.values["gcp:project"] ?? "unset-project";
   const { pulumi } = sdk();
   const Monitor = recordingMonitor();
+  const mocks = planMocks(gcpProject, gen);
   const monitor: RecordingMonitor = new Monitor({
     newResource: (a) => {
       monitor.seen.push(a);
-      const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
-        string,
-        unknown
-      >;
-      return { id: (id as string) ?? `${a.name}-id`, state: { ...a.inputs, ...outs } };
+      return mocks.newResource(a);
     },
-    call: (a) => {
-      if (a.token === "gcp:redis/getInstance:getInstance") {
-        return {
-          ...a.inputs,
-          authString: gen("redis-auth", String(a.inputs.name)),
-          host: "10.0.0.4",
-          port: 6378,
-          transitEncryptionMode: "SERVER_AUTHENTICATION",
-        };
-      }
-      if (a.token === "gcp:kms/getKMSSecret:getKMSSecret") {
-        // A sealed external value: the plan never decrypts; a stand-in per ciphertext.
-        return { ...a.inputs, plaintext: gen("kms-plaintext", String(a.inputs.ciphertext)) };
-      }
-      throw new Error(`The offline plan has no mock for the data source ${a.token}.`);
-    },
+    call: (a) => mocks.call(a),
   });
   pulumi.runtime.setAllConfig(files.values, files.secretKeys);
   pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, false);

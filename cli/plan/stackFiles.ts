@@ -96,6 +96,16 @@ const scrubSecure = (v: unknown, found: { any: boolean }): unknown => {
 };
 
 /**
+ * The external keys a stack file seals with its KMS key (`sealedValues.values`, written by `seal`):
+ * the program decrypts them itself, so they need no config value and get no stand-in.
+ */
+export function sealedKeys(stackConfig: Record<string, unknown>, project = PROJECT): Set<string> {
+  const sealed = (stackConfig[`${project}:sealedValues`] as { values?: unknown } | undefined)
+    ?.values;
+  return new Set(sealed && typeof sealed === "object" ? Object.keys(sealed) : []);
+}
+
+/**
  * Reads `Pulumi.yaml` defaults and `Pulumi.<stack>.yaml` into the CLI's config form. Encrypted values
  * become markers marked secret; unset external secrets become markers naming the command that sets
  * them, so the offline plan runs on any machine while `pulumi up` still refuses without the real value.
@@ -126,11 +136,10 @@ export function readStackConfig(projectDir: string, stack: string): StackFileCon
   for (const [k, v] of Object.entries(stackConfig)) put(k.includes(":") ? k : `${PROJECT}:${k}`, v);
 
   const externalStates: ExternalKeyState[] = [];
-  const sealed = (stackConfig[`${PROJECT}:sealedValues`] as { values?: object } | undefined)
-    ?.values;
+  const sealed = sealedKeys(stackConfig);
   for (const key of external) {
     const full = `${PROJECT}:${key}`;
-    if (values[full] === undefined && sealed && key in sealed) {
+    if (values[full] === undefined && sealed.has(key)) {
       externalStates.push({ key, state: "sealed" });
     } else if (values[full] === undefined) {
       values[full] = unsetMarker(key, stack);

@@ -27,7 +27,7 @@ import {
   revisionModel,
   visibleConfig,
 } from "./recordInputs";
-import { resolveAll } from "../plan/engine";
+import { planMocks, resolveAll } from "../plan/engine";
 import { Tracer } from "./trace";
 
 // `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
@@ -75,35 +75,6 @@ class RecordingMonitor extends MockMonitor {
   }
 }
 
-/** Outputs the real providers compute; every secret one from a tainted generator. */
-function computed(
-  type: string,
-  inputs: Record<string, unknown>,
-  project: string,
-  gen: () => string,
-) {
-  switch (type) {
-    case "random:index/randomPassword:RandomPassword":
-      return { result: gen(), bcryptHash: gen() };
-    case "gcp:serviceaccount/account:Account": {
-      const email = `${inputs.accountId}@${inputs.project ?? project}.iam.gserviceaccount.com`;
-      return { email, member: `serviceAccount:${email}` };
-    }
-    case "gcp:secretmanager/secret:Secret":
-      return { name: `projects/${inputs.project ?? project}/secrets/${inputs.secretId}` };
-    case "gcp:secretmanager/secretVersion:SecretVersion":
-      return { name: `${String(inputs.secret)}/versions/1`, version: "1" };
-    case "gcp:pubsub/topic:Topic":
-      return { id: `projects/${inputs.project ?? project}/topics/${inputs.name}` };
-    case "gcp:projects/serviceIdentity:ServiceIdentity":
-      return { email: "service-000000000000@gcp-sa-secretmanager.iam.gserviceaccount.com" };
-    case "gcp:storage/hmacKey:HmacKey":
-      return { accessId: gen(), secret: gen() };
-    default:
-      return {};
-  }
-}
-
 /**
  * Forgets the revision's own modules (not its node_modules), so the next stack runs its program
  * afresh in the same process: loading the SDK and the providers once is most of a recording's cost.
@@ -126,19 +97,14 @@ export async function recordStack(projectDir: string, stack: string): Promise<Re
   const gcpProject = config.values["gcp:project"] ?? "unset-project";
   const tracer = new Tracer(taint);
   const seen: pulumi.runtime.MockResourceArgs[] = [];
+  // The plan's own mocks, every computed secret from the tainted generator.
+  const mocks = planMocks(gcpProject, gen);
   const monitor: RecordingMonitor = new RecordingMonitor({
     newResource: (a) => {
       seen.push(a);
-      const outs = computed(a.type, a.inputs, gcpProject, gen) as Record<string, unknown>;
-      const { id, ...rest } = outs;
-      return { id: (id as string) ?? `${a.name}-id`, state: { ...a.inputs, ...rest } };
+      return mocks.newResource(a);
     },
-    call: (a) => {
-      if (a.token === "gcp:redis/getInstance:getInstance") {
-        return { ...a.inputs, authString: gen(), host: "10.0.0.4", port: 6378 };
-      }
-      throw new Error(`The gate's recorder has no mock for the data source ${a.token}.`);
-    },
+    call: (a) => mocks.call(a),
   });
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   pulumi.runtime.setMockOptions(monitor, config.project, stack, false);

@@ -10,6 +10,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { isLoopbackUrl } from "../../model/credentialShape";
 import { possibleExternalKeys } from "../../model/sources";
+import { sealedKeys } from "../plan/stackFiles";
 import { matrixRow } from "../../policy/matrix";
 import type { CatalogRow, OfflineFacts } from "../../policy/rules";
 
@@ -41,7 +42,7 @@ function parse(file: string): Record<string, unknown> {
 /**
  * `Pulumi.yaml` defaults and `Pulumi.<stack>.yaml`, as the CLI would pass them. Every encrypted
  * (`secure:`) value, and every secret key the project declares (or this CLI's catalog knows) that
- * the stack file leaves unset, becomes `<taint>config-<key>`, marked secret.
+ * the stack file leaves unset and does not seal, becomes `<taint>config-<key>`, marked secret.
  */
 export function recordingConfig(projectDir: string, stack: string, taint: string): RecordingConfig {
   const projectFile = parse(path.join(projectDir, "Pulumi.yaml"));
@@ -78,7 +79,9 @@ export function recordingConfig(projectDir: string, stack: string, taint: string
   const secretDeclared = Object.entries(declared)
     .filter(([, d]) => d && typeof d === "object" && d.secret === true)
     .map(([k]) => k);
-  for (const k of [...secretDeclared, ...possibleExternalKeys().map((k) => `${project}:${k}`)]) {
+  const sealed = new Set([...sealedKeys(config, project)].map((k) => `${project}:${k}`));
+  const external = possibleExternalKeys().map((k) => `${project}:${k}`);
+  for (const k of [...secretDeclared, ...external].filter((k) => !sealed.has(k))) {
     if (values[k] === undefined) {
       values[k] = `${taint}config-${k}`;
       secretKeys.add(k);
