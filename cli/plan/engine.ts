@@ -129,7 +129,7 @@ function computed(
  * recorder both run the program with these, so a data source the program starts reading reaches
  * both, or neither.
  */
-export function planMocks(gcpProject: string, gen: ValueGenerator) {
+function planMocks(gcpProject: string, gen: ValueGenerator) {
   return {
     newResource(a: { type: string; name: string; inputs: Record<string, unknown> }) {
       const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
@@ -234,11 +234,47 @@ export async function runUnderMocks(opts: EvaluateOptions): Promise<Registration
   const files = readStackConfig(opts.projectDir, opts.stack);
   Object.assign(files.values, opts.overrides ?? {});
   files.secretKeys.push(...(opts.secretOverrides ?? []));
-  const gen = opts.values ?? defaultValueGenerator;
-  const gcpProject = files.values["gcp:project"] ?? "unset-project";
-  const { pulumi } = sdk();
+  // The model is rebuilt here from the same config so the plan can show consumers and keepers; the
+  // program validates it again itself, exactly as under `pulumi up`.
+  const model = buildModel(CATALOG, opts.stack, files.raw);
+  const { registered, exported } = await registerUnderMocks({
+    project: PROJECT,
+    stack: opts.stack,
+    values: files.values,
+    secretKeys: files.secretKeys,
+    gen: opts.values ?? defaultValueGenerator,
+    program:
+      opts.program ??
+      (() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded by path, as the CLI does
+        return require(path.join(opts.projectDir, "index.ts")) as Record<string, unknown>;
+      }),
+  });
+  return { stack: opts.stack, files, model, registered, exported };
+}
+
+/** One program to run under the plan's mocks, with its config as the Pulumi CLI would pass it. */
+export interface MockedRun {
+  project: string;
+  stack: string;
+  values: Record<string, string>;
+  secretKeys: string[];
+  /** Values for computed secret outputs. */
+  gen: ValueGenerator;
+  program: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+
+/**
+ * Runs a program under the plan's mocks ({@link planMocks}): every resource it registered, in the
+ * order it declared them, with its parent, options and inputs (secret values in the SDK's wire
+ * form), and its exports resolved. The offline plan and the gate's recorder both run programs here.
+ */
+export async function registerUnderMocks(
+  run: MockedRun,
+): Promise<{ registered: PlannedResource[]; exported: Record<string, unknown> }> {
+  const { pulumi, settings } = sdk();
   const Monitor = recordingMonitor();
-  const mocks = planMocks(gcpProject, gen);
+  const mocks = planMocks(run.values["gcp:project"] ?? "unset-project", run.gen);
   const monitor: RecordingMonitor = new Monitor({
     newResource: (a) => {
       monitor.seen.push(a);
@@ -246,18 +282,8 @@ export async function runUnderMocks(opts: EvaluateOptions): Promise<Registration
     },
     call: (a) => mocks.call(a),
   });
-  pulumi.runtime.setAllConfig(files.values, files.secretKeys);
-  pulumi.runtime.setMockOptions(monitor, PROJECT, opts.stack, false);
-
-  const program =
-    opts.program ??
-    (() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is loaded by path, as the CLI does
-      return require(path.join(opts.projectDir, "index.ts")) as Record<string, unknown>;
-    });
-  // The model is rebuilt here from the same config so the plan can show consumers and keepers; the
-  // program validates it again itself, exactly as under `pulumi up`.
-  const model = buildModel(CATALOG, opts.stack, files.raw);
+  pulumi.runtime.setAllConfig(run.values, run.secretKeys);
+  pulumi.runtime.setMockOptions(monitor, run.project, run.stack, false);
 
   // The SDK formats a stack trace for every promise it creates (runtime/debuggable.ts) and a whole one
   // for every resource (its source position, which the mocks drop): at 1,000 secrets that was a
@@ -266,55 +292,43 @@ export async function runUnderMocks(opts: EvaluateOptions): Promise<Registration
   const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 1;
   Error.prepareStackTrace = (err: Error) => Error.prototype.toString.call(err);
-  try {
-    return await run(opts, files, model, monitor, program);
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-    Error.prepareStackTrace = prepareStackTrace;
-  }
-}
-
-async function run(
-  opts: EvaluateOptions,
-  files: StackFileConfig,
-  model: Model,
-  monitor: RecordingMonitor,
-  program: () => Record<string, unknown> | Promise<Record<string, unknown>>,
-): Promise<Registrations> {
-  const seen = monitor.seen;
   let failure: unknown;
   // The program's exports as it returned them: the stack resource's own outputs come back resolved
   // with their secrecy dropped, so a secret export would print in clear. These keep their Outputs.
   let exports: Record<string, unknown> | undefined;
-  const { pulumi, settings } = sdk();
   // The order the program declares its resources in (a component, then what it declares inside),
   // which the plan lists them in. Registrations reach the monitor as their inputs resolve, an order
   // that moves with the SDK's scheduling; a stack transformation sees each resource as it is built.
   const declared = new Map<string, number>();
-  await pulumi.runtime
-    .runInPulumiStack(async () => {
-      try {
-        pulumi.runtime.registerStackTransformation((a) => {
-          declared.set(`${a.type}::${a.name}`, declared.size);
+  try {
+    await pulumi.runtime
+      .runInPulumiStack(async () => {
+        try {
+          pulumi.runtime.registerStackTransformation((a) => {
+            declared.set(`${a.type}::${a.name}`, declared.size);
+            return undefined;
+          });
+          exports = await run.program();
+          return exports;
+        } catch (err) {
+          failure = err;
           return undefined;
-        });
-        exports = await program();
-        return exports;
-      } catch (err) {
-        failure = err;
+        }
+      })
+      .catch((err) => {
+        failure ??= err;
         return undefined;
-      }
-    })
-    .catch((err) => {
-      failure ??= err;
-      return undefined;
-    });
-  // Registrations are RPCs to the mock monitor: let every one land before reading what was declared.
-  await settings.waitForRPCs();
+      });
+    // Registrations are RPCs to the mock monitor: let every one land before reading what was declared.
+    await settings.waitForRPCs();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+    Error.prepareStackTrace = prepareStackTrace;
+  }
   if (failure) throw failure;
   const exported = (await resolveAll(exports ?? {})) as Record<string, unknown>;
 
-  const registered: PlannedResource[] = seen
+  const registered: PlannedResource[] = monitor.seen
     .filter((a) => a.type !== "pulumi:pulumi:Stack")
     .map((a) => {
       const parentUrn = monitor.parents.get(`${a.type}::${a.name}`);
@@ -328,7 +342,7 @@ async function run(
       return {
         type: a.type,
         name: a.name,
-        parent: parentName && parentName !== `${PROJECT}-${opts.stack}` ? parentName : null,
+        parent: parentName && parentName !== `${run.project}-${run.stack}` ? parentName : null,
         custom: a.custom !== false,
         inputs: a.inputs,
         options,
@@ -336,11 +350,11 @@ async function run(
     });
   const at = (r: PlannedResource) => declared.get(`${r.type}::${r.name}`) ?? declared.size;
   registered.sort((a, b) => at(a) - at(b));
-  return { stack: opts.stack, files, model, registered, exported };
+  return { registered, exported };
 }
 
 /** Resolves Outputs inside stack exports; secret outputs come back as the secret sig so `redact` hides them. */
-export async function resolveAll(v: unknown): Promise<unknown> {
+async function resolveAll(v: unknown): Promise<unknown> {
   const { pulumi, rpc } = sdk();
   const { specialSigKey, specialSecretSig } = rpc;
   if (pulumi.Output.isInstance(v)) {

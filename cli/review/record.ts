@@ -16,8 +16,6 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { OfflineFacts } from "../../policy/rules";
 import {
   catalogRows,
@@ -27,12 +25,8 @@ import {
   revisionModel,
   visibleConfig,
 } from "./recordInputs";
-import { planMocks, resolveAll } from "../plan/engine";
+import { registerUnderMocks } from "../plan/engine";
 import { Tracer } from "./trace";
-
-// `waitForRPCs` drains the SDK's RPC queue; it is exported from runtime/settings but not in its typings.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped SDK internal
-const sdkSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 /** The recorded plan of one stack: what the rules judge and the access diff compares. */
 export interface RecordedPlan {
@@ -58,23 +52,6 @@ export type RecordOutcome =
   | { status: "absent" }
   | { status: "failed"; reason: string };
 
-class RecordingMonitor extends MockMonitor {
-  readonly parents = new Map<string, string>();
-  readonly urnNames = new Map<string, string>();
-  readonly protect = new Set<string>();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceRequest, untyped in the SDK
-  async registerResource(req: any, callback: (err: unknown, resp?: any) => void) {
-    const key = `${req.getType()}::${req.getName()}`;
-    if (req.getParent()) this.parents.set(key, req.getParent());
-    if (req.getProtect() === true) this.protect.add(key);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- protobuf RegisterResourceResponse
-    return super.registerResource(req, (err: unknown, resp: any) => {
-      if (resp) this.urnNames.set(resp.getUrn(), req.getName());
-      callback(err, resp);
-    });
-  }
-}
-
 /**
  * Forgets the revision's own modules (not its node_modules), so the next stack runs its program
  * afresh in the same process: loading the SDK and the providers once is most of a recording's cost.
@@ -94,56 +71,24 @@ export async function recordStack(projectDir: string, stack: string): Promise<Re
   let n = 0;
   const gen = () => `${taint}-${++n}`;
   const config = recordingConfig(projectDir, stack, taint);
-  const gcpProject = config.values["gcp:project"] ?? "unset-project";
   const tracer = new Tracer(taint);
-  const seen: pulumi.runtime.MockResourceArgs[] = [];
-  // The plan's own mocks, every computed secret from the tainted generator.
-  const mocks = planMocks(gcpProject, gen);
-  const monitor: RecordingMonitor = new RecordingMonitor({
-    newResource: (a) => {
-      seen.push(a);
-      return mocks.newResource(a);
-    },
-    call: (a) => mocks.call(a),
+  const { registered, exported } = await registerUnderMocks({
+    project: config.project,
+    stack,
+    values: config.values,
+    secretKeys: config.secretKeys,
+    gen,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the revision's program, by path
+    program: () => require(path.join(projectDir, "index.ts")) as Record<string, unknown>,
   });
-  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  pulumi.runtime.setMockOptions(monitor, config.project, stack, false);
-
-  let failure: unknown;
-  let exports: Record<string, unknown> = {};
-  await pulumi.runtime
-    .runInPulumiStack(async () => {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the revision's program, by path
-        exports = require(path.join(projectDir, "index.ts")) as Record<string, unknown>;
-        return exports;
-      } catch (e) {
-        failure = e;
-        return undefined;
-      }
-    })
-    .catch((e) => {
-      failure ??= e;
-      return undefined;
-    });
-  await sdkSettings.waitForRPCs();
-  if (failure) throw failure;
-
-  const resources = seen
-    .filter((a) => a.type !== "pulumi:pulumi:Stack")
-    .map((a) => {
-      const key = `${a.type}::${a.name}`;
-      const parentUrn = monitor.parents.get(key);
-      const parent = parentUrn ? (monitor.urnNames.get(parentUrn) ?? null) : null;
-      return {
-        type: a.type,
-        name: a.name,
-        parent: parent && parent !== `${config.project}-${stack}` ? parent : null,
-        inputs: tracer.resource(a.type, a.name, (a.inputs ?? {}) as Record<string, unknown>),
-        protect: monitor.protect.has(key),
-      };
-    });
-  const outputs = tracer.outputs((await resolveAll(exports)) as Record<string, unknown>);
+  const resources = registered.map((r) => ({
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    inputs: tracer.resource(r.type, r.name, r.inputs ?? {}),
+    protect: r.options.protect === true,
+  }));
+  const outputs = tracer.outputs(exported);
   return {
     stack,
     config: visibleConfig(config),
