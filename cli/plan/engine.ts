@@ -130,7 +130,10 @@ function computed(
  * both, or neither.
  */
 function planMocks(gcpProject: string, gen: ValueGenerator) {
+  /** Data sources the program read that have no stand-in here (see {@link registerUnderMocks}). */
+  const unmocked = new Set<string>();
   return {
+    unmocked,
     newResource(a: { type: string; name: string; inputs: Record<string, unknown> }) {
       const { id, ...outs } = computed(a.type, a.name, a.inputs, gcpProject, gen) as Record<
         string,
@@ -152,7 +155,10 @@ function planMocks(gcpProject: string, gen: ValueGenerator) {
         // A sealed external value: the plan never decrypts; a stand-in per ciphertext.
         return { ...a.inputs, plaintext: gen("kms-plaintext", String(a.inputs.ciphertext)) };
       }
-      throw new Error(`The offline plan has no mock for the data source ${a.token}.`);
+      // Thrown here, the SDK's rejection would escape the program as an unhandled one and end the
+      // process with no message; the run fails once the program is done instead.
+      unmocked.add(a.token);
+      return { ...a.inputs };
     },
   };
 }
@@ -324,6 +330,11 @@ export async function registerUnderMocks(
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     Error.prepareStackTrace = prepareStackTrace;
+  }
+  if (mocks.unmocked.size) {
+    throw new Error(
+      `The offline plan has no stand-in for the data source ${[...mocks.unmocked].join(", ")}, which the program reads, so it cannot show what the stack declares. Fix: add one to planMocks in cli/plan/engine.ts.`,
+    );
   }
   if (failure) throw failure;
   const exported = (await resolveAll(exports ?? {})) as Record<string, unknown>;

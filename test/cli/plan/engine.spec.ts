@@ -1,6 +1,7 @@
 // The plan engine's two layers: what the program registered under the runtime mocks (values in the
 // SDK's wire form), and the redacted evaluation every reader of the plan gets. A small program stands
 // in for ours, so each layer is checked on exactly what it was given.
+import * as kms from "@pulumi/gcp/kms";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
@@ -64,6 +65,17 @@ describe("the plan engine", () => {
     };
     const r = await runUnderMocks({ projectDir: dir, stack: "staging", program: declaring });
     expect(r.registered.map((x) => x.name)).toEqual(["group", "late", "early"]);
+  });
+
+  it("fails with the data source's name when the program reads one the plan has no stand-in for", async () => {
+    const reading = () => {
+      const ring = kms.getKMSKeyRingOutput({ name: "ring", location: "europe-west1" });
+      new random.RandomPassword("after", { length: ring.name.apply(() => 8) });
+      return {};
+    };
+    await expect(evaluate({ projectDir: dir, stack: "staging", program: reading })).rejects.toThrow(
+      "The offline plan has no stand-in for the data source gcp:kms/getKMSKeyRing:getKMSKeyRing, which the program reads",
+    );
   });
 
   it("keeps a stack to the error's own line while the program runs, then restores the formatter", async () => {
