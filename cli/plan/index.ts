@@ -1,8 +1,10 @@
 /**
  * The offline plan (DESIGN.md D7), one module: the real program evaluated under Pulumi's runtime
- * mocks with a stack's files (`engine`, `stackFiles`), the plan JSON and its summary (`plan`, `text`),
- * and the plan of another revision, run in a child process with that revision's own code
- * (`revision`). Everything outside this folder imports it from here.
+ * mocks with a stack's files (`engine`, `mocks`, `stackFiles`), the plan JSON and its summary
+ * (`plan`, `text`), and the plan of another revision, run in a child process with that revision's
+ * own code (`revision`). The commands import it from here; the doctor and the gate's recorder take
+ * the single modules they use (`layout`, `yamlFile`, `stackFiles`, `engine`), so their processes
+ * load no more than that.
  */
 export {
   defaultValueGenerator,
