@@ -101,3 +101,6 @@ if (version) {
     compilerOptions: { module: "commonjs", moduleResolution: "node" },
   });
 }
+
+// The SDK's start-up loads for serializing functions, which the CLI never does, wait for first use.
+require("./deferSdk");

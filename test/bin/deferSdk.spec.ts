@@ -1,0 +1,108 @@
+// The CLI's stand-ins for the SDK's function serializer (bin/deferSdk.js). Each check runs in a
+// fresh Node process: the stand-ins live in Node's module cache, which Jest replaces with its own.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR } from "../helpers";
+
+const BIN = path.join(PROJECT_DIR, "bin");
+
+/** Runs `script` in a fresh Node process in the project and returns what it printed as JSON. */
+function probe(script: string, preload: string[] = []): unknown {
+  const r = spawnSync(process.execPath, [...preload.flatMap((p) => ["-r", p]), "-e", script], {
+    cwd: PROJECT_DIR,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+  return JSON.parse(r.stdout);
+}
+
+/** What a script prints: which of the serializer's dependencies Node's module cache holds. */
+const LOADED = `
+  const loaded = (name) => Object.keys(require.cache).some((f) => f.includes("/node_modules/" + name + "/"));
+  const heavy = () => ({ typescript: loaded("typescript"), arborist: loaded("@npmcli/arborist") });
+`;
+
+describe("the SDK's function serializer in the CLI's processes", () => {
+  it("is loaded by a plain program that loads the SDK, and not by the CLI's processes", () => {
+    const script = `${LOADED}
+      const pulumi = require("@pulumi/pulumi");
+      console.log(JSON.stringify({ heavy: heavy(), codePaths: typeof pulumi.runtime.computeCodePaths }));`;
+    // The control: a plain program that loads the SDK loads both. Without it, the check below
+    // would pass on an SDK that had stopped loading them by itself, and the stand-ins would be dead code.
+    expect(probe(script)).toEqual({
+      heavy: { typescript: true, arborist: true },
+      codePaths: "function",
+    });
+    expect(probe(script, [path.join(BIN, "register.js")])).toEqual({
+      heavy: { typescript: false, arborist: false },
+      codePaths: "function",
+    });
+  });
+
+  it("still serializes a function when something asks, loading the real modules then", () => {
+    const script = `${LOADED}
+      const pulumi = require("@pulumi/pulumi");
+      const before = heavy();
+      const factor = 6;
+      pulumi.runtime.serializeFunction(function answer() { return 7 * factor; }).then((s) => {
+        const m = { exports: {} };
+        new Function("exports", "module", "require", s.text)(m.exports, m, require);
+        console.log(JSON.stringify({ before, after: heavy(), answer: m.exports.handler() }));
+        process.exit(0);
+      });`;
+    expect(probe(script, [path.join(BIN, "register.js")])).toEqual({
+      before: { typescript: false, arborist: false },
+      after: { typescript: true, arborist: false },
+      answer: 42,
+    });
+  });
+
+  it("loads a deferred module on first use (a property read, or a call of a name read at start), and a failure to load surfaces there", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-defer-"));
+    try {
+      const file = path.join(dir, "heavy.js");
+      fs.writeFileSync(
+        file,
+        [
+          "globalThis.heavyLoads = (globalThis.heavyLoads || 0) + 1;",
+          "exports.version = 'v1';",
+          "exports.sum = (a, b) => a + b;",
+        ].join("\n"),
+      );
+      fs.writeFileSync(path.join(dir, "broken.js"), "throw new Error('broken on load');");
+      const script = `
+        const { defer } = require(${JSON.stringify(path.join(BIN, "deferSdk.js"))});
+        const file = ${JSON.stringify(file)};
+        defer(file, ["sum"]);
+        const loads = () => globalThis.heavyLoads || 0;
+        const m = require(file);
+        const sum = m.sum;
+        const afterRead = loads();
+        const total = sum(2, 3);
+        const afterCall = loads();
+        const version = m.version;
+        const again = require(file).sum === require(file).sum;
+        const other = require(file);
+        defer(${JSON.stringify(path.join(dir, "broken.js"))});
+        const broken = require(${JSON.stringify(path.join(dir, "broken.js"))});
+        let error = "";
+        try { broken.anything; } catch (e) { error = e.message; }
+        console.log(JSON.stringify({ afterRead, total, afterCall, version, again, loads: loads(), sameObject: other === m, error }));`;
+      expect(probe(script)).toEqual({
+        afterRead: 0,
+        total: 5,
+        afterCall: 1,
+        version: "v1",
+        again: true,
+        loads: 1,
+        sameObject: true,
+        error: "broken on load",
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
