@@ -1,4 +1,4 @@
-// Jest transpiles with swc and never type-checks: `npm run build` (tsc --noEmit) does that once.
+// Jest transpiles with swc and never type-checks: `npm run build` (tsc -b tsconfig.check.json) does that once.
 const yargs = require("yargs");
 const { yargsOptions } = require("jest-cli");
 

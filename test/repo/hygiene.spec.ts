@@ -41,7 +41,22 @@ describe("no committed secrets", () => {
     expect(args.filter((a) => !a.startsWith("--")).sort()).toEqual(["build", "jest", "scan"]);
     expect(args).toContain("--continue-on-error");
     expect(scripts.jest).toBe("jest");
-    expect(scripts.build).toMatch(/^tsc --noEmit /);
+    expect(scripts.build).toBe("tsc -b tsconfig.check.json");
+    // The check's configuration is tsconfig.json's, emitting nothing, plus the lockfile as an input:
+    // tsc -b skips a check whose inputs did not change, and the declaration files of node_modules
+    // are not inputs, so a dependency upgrade must reach it through the lockfile.
+    // Its comment lines, then JSON.
+    const check = JSON.parse(
+      fs
+        .readFileSync(path.join(PROJECT_DIR, "tsconfig.check.json"), "utf8")
+        .replace(/^\/\/.*$/gm, ""),
+    );
+    expect(check).toMatchObject({
+      extends: "./tsconfig.json",
+      compilerOptions: { noEmit: true, incremental: true },
+      files: ["package-lock.json"],
+    });
+    expect(check.include).toBeUndefined();
     expect(scripts.scan).toBe("node scripts/scan.js");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-scan-"));
     try {
