@@ -60,7 +60,12 @@ export function specsOf(suite: Suite): string[] {
 
 /** Declares each spec of the suite under a `describe` named by its path. */
 export function runSuite(suite: Suite): void {
-  for (const spec of specsOf(suite)) {
+  runSpecs(specsOf(suite));
+}
+
+/** Declares each of the spec files (relative to the repository) under a `describe` named by its path. */
+export function runSpecs(specs: string[]): void {
+  for (const spec of specs) {
     describe(spec, () => {
       require(path.join(ROOT, spec));
     });
