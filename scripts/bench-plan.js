@@ -93,7 +93,8 @@ const cli = (dir) => path.join(dir, "bin", "pegasus-secrets.js");
 const FLOOR = path.join(__dirname, "benchFloor.js");
 const DEFER = path.join(ROOT, "bin", "deferSdk.js");
 const DEFERS = ", floor defers too";
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-bench-"));
+/** The bench's scratch folder, made by main() (requiring this module, as its spec does, makes none). */
+let tmp;
 
 /** Runs the plan once (it also fills the transpile cache) and writes it where the floor reads it. */
 function planFile(dir, stack) {
@@ -185,6 +186,7 @@ const row = (label, resources, ours, floor, time) => {
 };
 
 function main() {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-bench-"));
   console.log(
     `node ${process.version}, ${os.availableParallelism()} cores, ${RUNS} runs each, ours and the floor in turn; time: the median of the pairs' ratios, pairs: their range` +
       (hasTime ? "" : ` (no ${TIME}: memory not measured)`),
