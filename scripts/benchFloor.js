@@ -56,7 +56,7 @@ async function main() {
   // The SDK records a stack trace for every promise and every resource; the plan's engine keeps them
   // to the error's own line while the program runs (cli/plan/engine.ts), and so does the floor, so
   // the ratio measures the program, not that setting.
-  Error.stackTraceLimit = 1;
+  Error.stackTraceLimit = 0;
   Error.prepareStackTrace = (err) => Error.prototype.toString.call(err);
   await pulumi.runtime.setMocks(mocks, plan.project, plan.stack, false);
   await pulumi.runtime.runInPulumiStack(async () => {

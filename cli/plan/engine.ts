@@ -216,9 +216,10 @@ export async function registerUnderMocks(
   // The SDK formats a stack trace for every promise it creates (runtime/debuggable.ts) and a whole one
   // for every resource (its source position, which the mocks drop): at 1,000 secrets that was a
   // tenth of the plan, and with a formatter that maps source maps (ts-node's, Jest's) far more.
-  // Error messages are all the plan shows, so while the program runs a stack is the error's own line.
+  // Error messages are all the plan shows, so while the program runs a stack is the error's own line,
+  // and no frame is captured at all (the formatter would drop it).
   const { stackTraceLimit, prepareStackTrace } = Error;
-  Error.stackTraceLimit = 1;
+  Error.stackTraceLimit = 0;
   Error.prepareStackTrace = (err: Error) => Error.prototype.toString.call(err);
   let failure: unknown;
   // The program's exports as it returned them: the stack resource's own outputs come back resolved
