@@ -256,7 +256,7 @@ export async function registerUnderMocks(
   }
   if (mocks.unmocked.size) {
     throw new Error(
-      `The offline plan has no stand-in for the data source ${[...mocks.unmocked].join(", ")}, which the program reads, so it cannot show what the stack declares. Fix: add one to planMocks in cli/plan/engine.ts.`,
+      `The offline plan has no stand-in for the data source ${[...mocks.unmocked].join(", ")}, which the program reads, so it cannot show what the stack declares. Fix: add one to planMocks in cli/plan/mocks.ts.`,
     );
   }
   if (failure) throw failure;
