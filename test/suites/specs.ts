@@ -20,13 +20,21 @@ const SPEC_ROOTS = [
 ];
 /** Folders per suite (relative to the repository), balanced by measured run time; `third` takes every other folder. */
 export const SUITES: Record<"first" | "second", string[]> = {
-  first: ["test/stacks", "packages/test-engine/test", "test/cli/shared", "test/bin", "test/lib"],
+  first: [
+    "test/stacks",
+    "packages/test-engine/test",
+    "test/cli/shared",
+    "test/bin",
+    "test/lib",
+    "test/model",
+  ],
   second: [
     "test/cli/review",
     "test/policy",
     "test/cli/commands",
     "test/cli/doctor",
     "test/rotation",
+    "test/github",
   ],
 };
 export type Suite = "first" | "second" | "third";
