@@ -234,6 +234,10 @@ describe("a copy of the repository on the day of its first real deploy", () => {
           path.join(dir, "node_modules", "jest", "bin", "jest.js"),
           "--ci",
           "--verbose",
+          // Jest keys its caches by path, and the copy's path is new every time: its caches go
+          // with the copy instead of piling up in the shared one.
+          "--cacheDirectory",
+          path.join(dir, ".jest-cache"),
           "--testPathPatterns",
           "test/suites/committed\\.test\\.ts$",
         ],
