@@ -9,8 +9,8 @@
 // So the CLI's processes (bin/register.js requires this) give those two SDK modules a stand-in that
 // loads the real module on first use: anything that does call them gets the real module, and only
 // pays for it then. `pulumi up` runs the program under the SDK's own loader, without this file.
-// test/bin/deferSdk.spec.ts checks that a plan loads neither and that the stand-ins reach the real
-// functions.
+// test/bin/deferSdk.spec.ts checks that a plain program loads both, that the CLI's processes load
+// neither, and that a function still serializes through the stand-ins.
 const Module = require("module");
 const path = require("path");
 
