@@ -15,9 +15,10 @@ const Module = require("module");
 const path = require("path");
 
 /**
- * Puts a stand-in for `file` in Node's module cache. Reading any property loads the real module and
- * answers from it, except the names in `calledLater`: those the SDK reads when it starts, only to call
- * later, so they answer a function that loads the real module when called.
+ * Puts a stand-in for `file` in Node's module cache. Anything done with it (reading, listing, testing
+ * or writing a property, its prototype) loads the real module and acts on it, except reading a name in
+ * `calledLater`: those the SDK reads when it starts, only to call later, so they answer a function that
+ * loads the real module when called.
  */
 function defer(file, calledLater = []) {
   if (require.cache[file]) return;
@@ -30,17 +31,26 @@ function defer(file, calledLater = []) {
     }
     return real;
   };
-  const later = Object.fromEntries(
-    calledLater.map((name) => [name, (...args) => load()[name](...args)]),
-  );
+  const later = new Map(calledLater.map((name) => [name, (...args) => load()[name](...args)]));
   const stub = new Module(file);
   stub.filename = file;
   stub.loaded = true;
+  // The target stays an empty object; each trap answers from the real module. A property is reported
+  // configurable, as a proxy must for one its target does not have.
   stub.exports = new Proxy(
     {},
     {
-      get: (_, key) => (!real && key in later ? later[key] : load()[key]),
+      get: (_, key) => (!real && later.has(key) ? later.get(key) : load()[key]),
       has: (_, key) => key in load(),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const d = Reflect.getOwnPropertyDescriptor(load(), key);
+        return d && { ...d, configurable: true };
+      },
+      getPrototypeOf: () => Reflect.getPrototypeOf(load()),
+      set: (_, key, value) => Reflect.set(load(), key, value),
+      defineProperty: (_, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
+      deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
     },
   );
   require.cache[file] = stub;

@@ -58,42 +58,59 @@ describe("the SDK's function serializer in the CLI's processes", () => {
   it("loads a deferred module on first use (a property read, or a call of a name read at start), and a failure to load surfaces there", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-defer-"));
     try {
-      const file = path.join(dir, "heavy.js");
-      fs.writeFileSync(
-        file,
-        [
-          "globalThis.heavyLoads = (globalThis.heavyLoads || 0) + 1;",
-          "exports.version = 'v1';",
-          "exports.sum = (a, b) => a + b;",
-        ].join("\n"),
-      );
+      // Each module counts its loads, and reads back what was written to its exports.
+      for (const name of ["heavy", "listed", "plain"]) {
+        fs.writeFileSync(
+          path.join(dir, `${name}.js`),
+          [
+            `globalThis.loads = { ...globalThis.loads, ${name}: (globalThis.loads?.${name} ?? 0) + 1 };`,
+            "exports.version = 'v1';",
+            "exports.sum = (a, b) => a + b;",
+            "exports.written = () => exports.extra;",
+          ].join("\n"),
+        );
+      }
       fs.writeFileSync(path.join(dir, "broken.js"), "throw new Error('broken on load');");
+      const at = (name: string) => JSON.stringify(path.join(dir, `${name}.js`));
       const script = `
         const { defer } = require(${JSON.stringify(path.join(BIN, "deferSdk.js"))});
-        const file = ${JSON.stringify(file)};
-        defer(file, ["sum"]);
-        const loads = () => globalThis.heavyLoads || 0;
-        const m = require(file);
+        const loads = (name) => globalThis.loads?.[name] ?? 0;
+        for (const name of ["heavy", "listed", "plain", "broken"]) defer(require("path").join(${JSON.stringify(dir)}, name + ".js"), ["sum"]);
+
+        const m = require(${at("heavy")});
         const sum = m.sum;
-        const afterRead = loads();
+        const afterRead = loads("heavy");
         const total = sum(2, 3);
-        const afterCall = loads();
+        const afterCall = loads("heavy");
         const version = m.version;
-        const again = require(file).sum === require(file).sum;
-        const other = require(file);
-        defer(${JSON.stringify(path.join(dir, "broken.js"))});
-        const broken = require(${JSON.stringify(path.join(dir, "broken.js"))});
+        const sameObject = require(${at("heavy")}) === m;
+
+        // Listing and writing act on the real module, as TypeScript's import helpers and a test's spy do.
+        const listed = require(${at("listed")});
+        const keys = Object.keys(listed);
+        listed.extra = "set";
+        const written = listed.written();
+
+        // A name every object has is not taken for one called later: reading it loads the module.
+        const plain = require(${at("plain")});
+        const toStringIsOwn = plain.toString === Object.prototype.toString;
+        const plainLoads = loads("plain");
+
+        const broken = require(${at("broken")});
         let error = "";
         try { broken.anything; } catch (e) { error = e.message; }
-        console.log(JSON.stringify({ afterRead, total, afterCall, version, again, loads: loads(), sameObject: other === m, error }));`;
+        console.log(JSON.stringify({ afterRead, total, afterCall, version, sameObject, heavy: loads("heavy"), keys, written, toStringIsOwn, plainLoads, error }));`;
       expect(probe(script)).toEqual({
         afterRead: 0,
         total: 5,
         afterCall: 1,
         version: "v1",
-        again: true,
-        loads: 1,
         sameObject: true,
+        heavy: 1,
+        keys: ["version", "sum", "written"],
+        written: "set",
+        toStringIsOwn: true,
+        plainLoads: 1,
         error: "broken on load",
       });
     } finally {

@@ -42,9 +42,9 @@ describe("no committed secrets", () => {
     expect(args).toContain("--continue-on-error");
     expect(scripts.jest).toBe("jest");
     expect(scripts.build).toBe("tsc -b tsconfig.check.json");
-    // The check's configuration is tsconfig.json's, emitting nothing, plus the lockfile as an input:
-    // tsc -b skips a check whose inputs did not change, and the declaration files of node_modules
-    // are not inputs, so a dependency upgrade must reach it through the lockfile.
+    // The check's configuration is tsconfig.json's, emitting nothing, plus roots that tsc -b would
+    // not otherwise watch: it skips a check when no root changed, and neither the declaration files
+    // of node_modules nor the package.json files (module format, workspace entry points) are roots.
     // Its comment lines, then JSON.
     const check = JSON.parse(
       fs
@@ -54,8 +54,15 @@ describe("no committed secrets", () => {
     expect(check).toMatchObject({
       extends: "./tsconfig.json",
       compilerOptions: { noEmit: true, incremental: true },
-      files: ["package-lock.json"],
     });
+    const packageFiles = fs
+      .readdirSync(path.join(PROJECT_DIR, "packages"))
+      .map((p) => `packages/${p}/package.json`)
+      .filter((f) => fs.existsSync(path.join(PROJECT_DIR, f)));
+    expect(packageFiles.length).toBeGreaterThan(0);
+    expect([...check.files].sort()).toEqual(
+      ["package-lock.json", "package.json", ...packageFiles].sort(),
+    );
     expect(check.include).toBeUndefined();
     expect(scripts.scan).toBe("node scripts/scan.js");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-scan-"));
