@@ -55,7 +55,7 @@ describe("the SDK's function serializer in the CLI's processes", () => {
     });
   });
 
-  it("loads a deferred module on first use (a property read, or a call of a name read at start), and a failure to load surfaces there", () => {
+  it("acts on the real module, loaded on first use (a read, a listing, a write, or a call of a name read at start), and a failure to load surfaces there", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pegasus-defer-"));
     try {
       // Each module counts its loads, and reads back what was written to its exports.
