@@ -36,7 +36,8 @@ const hasTime = fs.existsSync(TIME);
  * largest process of its tree) and its standard output. Fails loudly on a non-zero exit.
  */
 function run(argv, cwd) {
-  const rss = path.join(os.tmpdir(), `pegasus-bench-${process.pid}.rss`);
+  // Inside the scratch folder, so it goes with it.
+  const rss = path.join(tmp, "peak.rss");
   const [cmd, args] = hasTime
     ? [TIME, ["-q", "-f", "%M", "-o", rss, ...argv]]
     : [argv[0], argv.slice(1)];
